@@ -1,0 +1,46 @@
+"""From source text to findings: parse with libcst, evaluate, run the rules, place the findings.
+
+Imported only once a file has been recognised as a NetBox configuration: it pulls in libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, List, Optional, Tuple
+
+import libcst as cst
+
+from flake8_netbox.evaluator import evaluate
+from flake8_netbox.netbox import Release
+from flake8_netbox.positions import Positioner
+from flake8_netbox.rules import ALL_RULES
+from flake8_netbox.rules.base import Context, Finding, Rule
+
+#: (line, column, message) as flake8 wants them; line 1-based, column 0-based.
+Result = Tuple[int, int, str]
+
+
+def check_source(source: str, release: Release, tree: Optional[ast.Module] = None,
+                 rules: Iterable[type] = ALL_RULES) -> List[Result]:
+    """Findings for one configuration, sorted by position. Never executes ``source``."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
+        return []
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return []
+    facts = evaluate(module, tree, source)
+    ctx = Context(facts, release)
+    findings: List[Finding] = []
+    for rule in rules:
+        instance: Rule = rule()
+        findings.extend(instance.check(ctx))
+    positions = Positioner(module, tree)
+    results = set()
+    for finding in findings:
+        line, column = positions.locate(finding.stmt, finding.node)
+        results.add((line, column, finding.message))
+    return sorted(results)

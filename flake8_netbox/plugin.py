@@ -1,0 +1,145 @@
+"""The flake8 adapter: options, which files are NetBox configurations, and a run() that never raises.
+
+flake8 imports this module in every run, for every repository, so it imports nothing heavy:
+libcst is loaded by ``checker`` only once a file has been recognised as a configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+from fnmatch import fnmatchcase
+from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple
+
+from flake8_netbox import __version__
+from flake8_netbox.netbox import DEFAULT_RELEASE, RECOGNISING_NAMES, Release, parse_release
+
+DEFAULT_PATTERNS: Tuple[str, ...] = ("configuration.py",)
+#: Codes that are off unless selected (kept here so that flake8 start-up needs no rule import;
+#: tests check it against the rules' ``opt_in`` flags).
+OPT_IN_CODES: Tuple[str, ...] = ()
+STDIN_NAMES = ("stdin", "-", "")
+
+Result = Tuple[int, int, str, type]
+
+
+def release_option(text: str) -> Release:
+    """argparse type for ``--netbox-version``: a clear usage error instead of a traceback."""
+    try:
+        return parse_release(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class NetBoxPlugin:
+    """flake8 plugin entry point (``NBX``)."""
+
+    name = "flake8-netbox"
+    version = __version__
+
+    release: ClassVar[Release] = DEFAULT_RELEASE
+    patterns: ClassVar[Tuple[str, ...]] = DEFAULT_PATTERNS
+
+    def __init__(self, tree: ast.AST, filename: str = "stdin",
+                 lines: Optional[Sequence[str]] = None) -> None:
+        self.tree = tree
+        self.filename = filename or "stdin"
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--netbox-version",
+            default=str(DEFAULT_RELEASE),
+            type=release_option,
+            parse_from_config=True,
+            metavar="X.Y",
+            help="NetBox release the configuration is for (default: %(default)s). "
+                 "It decides the required settings and the REDIS layout.",
+        )
+        manager.add_option(
+            "--netbox-files",
+            default="",
+            comma_separated_list=True,
+            parse_from_config=True,
+            metavar="PATTERNS",
+            help="Extra file name patterns checked as NetBox configurations besides "
+                 "configuration.py, e.g. 'configuration_*.py,netbox_settings.py'. A pattern "
+                 "with a '/' matches the end of the path.",
+        )
+        if OPT_IN_CODES:
+            manager.extend_default_ignore(list(OPT_IN_CODES))
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        release = getattr(options, "netbox_version", DEFAULT_RELEASE)
+        cls.release = release if isinstance(release, Release) else parse_release(str(release))
+        extra = [p.strip() for p in getattr(options, "netbox_files", None) or () if p.strip()]
+        cls.patterns = DEFAULT_PATTERNS + tuple(extra)
+
+    def run(self) -> Iterator[Result]:
+        try:
+            if not self.is_configuration():
+                return
+            from flake8_netbox.checker import check_source
+
+            source = "".join(self.lines or ())
+            tree = self.tree if isinstance(self.tree, ast.Module) else None
+            results = check_source(source, self.release, tree)
+        except (Exception, RecursionError) as error:  # never abort the user's whole lint run
+            yield (1, 0, f"NBX000 flake8-netbox could not check this file "
+                         f"({type(error).__name__}); please report it with the output of "
+                         "`flake8 --bug-report`", type(self))
+            return
+        for line, column, message in results:
+            yield line, column, message, type(self)
+
+    # -- which files are configurations -------------------------------------------------------
+
+    def is_configuration(self) -> bool:
+        if self.filename in STDIN_NAMES:
+            return looks_like_configuration(self.tree, strict=True)
+        if not matches(self.filename, self.patterns):
+            return False
+        return looks_like_configuration(self.tree, strict=False)
+
+
+def matches(filename: str, patterns: Sequence[str]) -> bool:
+    path = filename.replace(os.sep, "/").replace("\\", "/")
+    base = path.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatchcase(path, pattern) or fnmatchcase(path, "*/" + pattern.lstrip("/")):
+                return True
+        elif fnmatchcase(base, pattern):
+            return True
+    return False
+
+
+def bound_names(tree: Any) -> List[str]:
+    """Names the module binds at its top level, including inside if/try/with blocks."""
+    names: List[str] = []
+    pending = list(getattr(tree, "body", ()))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Assign):
+            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                block = getattr(node, field, None)
+                if isinstance(block, list) and not isinstance(
+                        node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    pending.extend(block)
+    return names
+
+
+def looks_like_configuration(tree: Any, strict: bool) -> bool:
+    """Binds one of NetBox's required settings; from anonymous stdin, REDIS and another one
+    (a Django project's settings.py binds ALLOWED_HOSTS and SECRET_KEY too)."""
+    found = RECOGNISING_NAMES.intersection(bound_names(tree))
+    if strict:
+        return "REDIS" in found and len(found) >= 2
+    return bool(found)

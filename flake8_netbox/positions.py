@@ -1,0 +1,57 @@
+"""Line and column of a reported node, computed only for the nodes that are reported.
+
+libcst's PositionProvider regenerates the code of the whole module; instead, flake8's ``ast``
+tree (which it builds anyway) gives each top-level statement's first line, and position metadata
+is computed for that one statement alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+
+def statement_lines(module: cst.Module, tree: ast.Module) -> List[int]:
+    """First line of each libcst top-level statement, from the matching ``ast`` statements."""
+    lines: List[int] = []
+    position = 0
+    body = tree.body
+    for statement in module.body:
+        if position >= len(body):
+            lines.append(lines[-1] if lines else 1)
+            continue
+        node = body[position]
+        decorators = getattr(node, "decorator_list", None)
+        lines.append(min([d.lineno for d in decorators] + [node.lineno]) if decorators
+                     else node.lineno)
+        position += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+    return lines
+
+
+class Positioner:
+    """Resolves (top-level statement index, node) to flake8's (line, column)."""
+
+    def __init__(self, module: cst.Module, tree: Optional[ast.Module]) -> None:
+        self.module = module
+        if tree is None:
+            tree = ast.parse(module.code)
+        self.lines = statement_lines(module, tree)
+        self._cache: Dict[int, Any] = {}
+
+    def locate(self, stmt: int, node: Any) -> Tuple[int, int]:
+        if node is None or not 0 <= stmt < len(self.module.body):
+            return 1, 0
+        statement = self.module.body[stmt]
+        positions = self._cache.get(stmt)
+        if positions is None:
+            mini = self.module.with_changes(body=[statement], header=[], footer=[])
+            positions = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
+            self._cache[stmt] = positions
+        found = positions.get(node)
+        if found is None:
+            return self.lines[stmt], 0
+        offset = positions[statement].start.line
+        return self.lines[stmt] + found.start.line - offset, found.start.column

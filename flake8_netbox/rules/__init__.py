@@ -1,0 +1,22 @@
+"""Every rule, in code order. A rule's code, message, documentation and examples live in its class."""
+
+from __future__ import annotations
+
+from typing import Dict, Tuple, Type
+
+from flake8_netbox.rules.base import Rule
+from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback
+from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
+from flake8_netbox.rules.required import BothDatabaseSettings, MissingEntry, MissingSetting
+from flake8_netbox.rules.secret_key import ShortSecretKey, WeakSecretKey
+from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
+
+ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
+    (
+        MissingSetting, BothDatabaseSettings, MissingEntry, WrongType, WrongLayout,
+        EnvironmentBoolean, ShortSecretKey, WeakSecretKey, SharedDatabase, HardcodedPassword,
+        SecretFallback,
+    ),
+    key=lambda rule: rule.code,
+))
+BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}

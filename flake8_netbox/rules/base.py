@@ -1,0 +1,135 @@
+"""What every rule is made of: its code, its documentation and examples, and its check.
+
+A rule's ``valid`` and ``invalid`` examples are run as tests and printed in the README's rule
+reference, so documentation and behaviour cannot drift apart. In an invalid example, each line
+that must be reported carries a trailing ``# NBXnnn`` comment naming the rule's code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from flake8_netbox.evaluator import Absent, Facts
+from flake8_netbox.netbox import Release
+from flake8_netbox.values import DictV, Env, ListV, Lit, Slot, Value
+
+
+@dataclass(frozen=True)
+class Example:
+    """A configuration snippet and the release it is checked against."""
+
+    code: str
+    netbox_version: str = "4.6"
+
+
+class Finding(NamedTuple):
+    code: str
+    message: str
+    stmt: int  # top-level statement holding ``node``
+    node: Any  # None: the module itself (line 1)
+
+
+class Context:
+    """What a rule may look at: the evaluated settings and the target release."""
+
+    def __init__(self, facts: Facts, release: Release) -> None:
+        self.facts = facts
+        self.release = release
+
+    @property
+    def open_world(self) -> bool:
+        return self.facts.open_world
+
+    def slots(self, name: str) -> List[Slot]:
+        return self.facts.slots(name)
+
+    def dicts(self, name: str) -> List[DictV]:
+        """The dicts a top-level setting can hold."""
+        return _unique([s.value for s in self.facts.slots(name) if isinstance(s.value, DictV)])
+
+    def defaults_apply(self, container: DictV) -> bool:
+        """May a key missing from ``container`` be taken as NetBox's default?"""
+        return not container.open and not self.open_world
+
+
+class Rule:
+    """Base class: subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    #: "Why is this bad?" for the rule reference.
+    why: ClassVar[str]
+    valid: ClassVar[Sequence[Union[str, Example]]] = ()
+    invalid: ClassVar[Sequence[Union[str, Example]]] = ()
+    #: Off by default (flake8's extend_default_ignore); ``--extend-select`` turns it on.
+    opt_in: ClassVar[bool] = False
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def at(self, message: str, stmt: int, node: Any) -> Finding:
+        return Finding(self.code, f"{self.code} {message}", stmt, node)
+
+    def at_value(self, message: str, value: Value) -> Finding:
+        return self.at(message, value.stmt, value.node)
+
+    def at_module(self, message: str) -> Finding:
+        return Finding(self.code, f"{self.code} {message}", 0, None)
+
+
+def examples(items: Sequence[Union[str, Example]]) -> List[Example]:
+    return [item if isinstance(item, Example) else Example(item) for item in items]
+
+
+# -- traversal helpers shared by rules -----------------------------------------------------------
+
+def entry_slots(container: DictV, key: Any) -> Optional[List[Slot]]:
+    """Slots of ``container[key]``, or None when the key is never set."""
+    entry = container.entries.get(key)
+    return None if entry is None else list(entry.slots)
+
+
+def present_values(container: DictV, key: Any) -> List[Value]:
+    """Values ``container[key]`` can hold where it is set."""
+    return [s.value for s in entry_slots(container, key) or () if not isinstance(s.value, Absent)]
+
+
+def sub_dicts(container: DictV, key: Any) -> List[DictV]:
+    return _unique([v for v in present_values(container, key) if isinstance(v, DictV)])
+
+
+def key_location(container: DictV, key: Any) -> Tuple[int, Any]:
+    entry = container.entries[key]
+    return entry.key_stmt, entry.key_node
+
+
+def is_literal_str(value: Value) -> bool:
+    """A string written in the file (not an environment variable's default)."""
+    return isinstance(value, Lit) and isinstance(value.value, str) and value.fallback_of is None
+
+
+def describe(value: Value) -> str:
+    """The type of a value in words, for messages (never its content)."""
+    if isinstance(value, Lit):
+        return {type(None): "None", bool: "a bool", int: "an int", float: "a float",
+                str: "a string", bytes: "bytes"}.get(type(value.value), "a value")
+    if isinstance(value, DictV):
+        return "a dict"
+    if isinstance(value, ListV):
+        return f"a {value.kind}"
+    if isinstance(value, Env):
+        return f"a string from ${value.var}" if value.kind == "str" else \
+            f"derived from ${value.var}"
+    return "a value"
+
+
+def _unique(values: List[Any]) -> List[Any]:
+    seen = set()
+    out = []
+    for value in values:
+        if id(value) not in seen:
+            seen.add(id(value))
+            out.append(value)
+    return out

@@ -1,0 +1,149 @@
+"""Settings and entries NetBox refuses to start without (NBX001-NBX003)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_netbox import netbox
+from flake8_netbox.rules import redis_layout
+from flake8_netbox.rules.base import Context, Example, Finding, Rule, sub_dicts
+from flake8_netbox.values import DictV, compatible
+
+_COMPLETE = """\
+ALLOWED_HOSTS = ['netbox.example.com']
+DATABASES = {'default': {'NAME': 'netbox', 'USER': 'netbox', 'HOST': 'localhost'}}
+REDIS = {
+    'tasks': {'HOST': 'localhost', 'DATABASE': 0},
+    'caching': {'HOST': 'localhost', 'DATABASE': 1},
+}
+SECRET_KEY = os.environ['SECRET_KEY']
+"""
+
+
+class MissingSetting(Rule):
+    code = "NBX001"
+    name = "missing-required-setting"
+    summary = "A setting NetBox refuses to start without is not set anywhere in the file."
+    why = (
+        "NetBox checks at start-up that ALLOWED_HOSTS, SECRET_KEY, REDIS and the database "
+        "settings exist, and raises ImproperlyConfigured when one is absent: the service does "
+        "not come up. From NetBox 4.3 the database may be given as DATABASE (one connection) or "
+        "DATABASES (aliases, with a 'default'). A file that can receive names from elsewhere "
+        "(`from .base import *`, writes to `globals()`, a module `__getattr__`, `exec`) is never "
+        "reported: the names may be defined there."
+    )
+    valid = (
+        "import os\n" + _COMPLETE,
+        "from .base import *  # the rest comes from base.py\nSECRET_KEY = os.environ['KEY']\n",
+        Example("ALLOWED_HOSTS = ['*']\nDATABASE = {'NAME': 'netbox'}\nREDIS = {}\n"
+                "SECRET_KEY = os.environ['KEY']\n", "4.2"),
+    )
+    invalid = (
+        "import os  # NBX001\n"
+        "ALLOWED_HOSTS = ['netbox.example.com']\n"
+        "DATABASES = {'default': {'NAME': 'netbox'}}\n"
+        "SECRET_KEY = os.environ['SECRET_KEY']\n",
+        Example("ALLOWED_HOSTS = ['*']  # NBX001\nDATABASES = {'default': {'NAME': 'netbox'}}\n"
+                "REDIS = {}\nSECRET_KEY = os.environ['KEY']\n", "4.2"),
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.open_world:
+            return
+        for name in ("ALLOWED_HOSTS", "DATABASE", "REDIS", "SECRET_KEY"):
+            if name == "DATABASE":
+                yield from self._database(ctx)
+            elif not ctx.facts.is_bound(name):
+                yield self.at_module(f"{name} is missing: NetBox {ctx.release} refuses to "
+                                     "start without it")
+
+    def _database(self, ctx: Context) -> Iterator[Finding]:
+        has_single, has_multi = ctx.facts.is_bound("DATABASE"), ctx.facts.is_bound("DATABASES")
+        if netbox.databases_allowed(ctx.release):
+            if not has_single and not has_multi:
+                yield self.at_module(f"DATABASES is missing: NetBox {ctx.release} refuses to "
+                                     "start without DATABASES (or the older DATABASE)")
+        elif not has_single:
+            hint = (" (DATABASES is read only from 4.3 on)" if has_multi else "")
+            yield self.at_module(f"DATABASE is missing: NetBox {ctx.release} refuses to start "
+                                 f"without it{hint}")
+
+
+class BothDatabaseSettings(Rule):
+    code = "NBX002"
+    name = "database-and-databases"
+    summary = "Both DATABASE and DATABASES are set (NetBox 4.3+ refuses to start)."
+    why = (
+        "From NetBox 4.3 the database connection is given either as DATABASE (the older, single "
+        "connection) or as DATABASES (aliases with a 'default'). When both are set NetBox "
+        "cannot tell which one is meant and refuses to start. Settings bound in different arms "
+        "of one if/else never exist together and are not reported."
+    )
+    valid = (
+        "DATABASES = {'default': {'NAME': 'netbox'}}\n",
+        "if os.environ.get('LEGACY'):\n    DATABASE = {'NAME': 'netbox'}\n"
+        "else:\n    DATABASES = {'default': {'NAME': 'netbox'}}\n",
+    )
+    invalid = (
+        "DATABASE = {'NAME': 'netbox'}\n"
+        "DATABASES = {'default': {'NAME': 'netbox'}}  # NBX002\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        if not netbox.databases_allowed(ctx.release):
+            return
+        single = ctx.facts.sites.get("DATABASE", [])
+        multi = ctx.facts.sites.get("DATABASES", [])
+        together = [(a, b) for a in single for b in multi if compatible(a.path, b.path)]
+        if not together:
+            return
+        first, second = together[0]
+        later = max(first, second, key=lambda site: site.stmt)
+        yield self.at("both DATABASE and DATABASES are set: NetBox refuses to start; keep "
+                      "only DATABASES", later.stmt, later.node)
+
+
+class MissingEntry(Rule):
+    code = "NBX003"
+    name = "missing-required-entry"
+    summary = ("A required entry is missing: a REDIS section, DATABASES['default'], or a "
+               "database's NAME.")
+    why = (
+        "NetBox refuses to start when REDIS lacks its task-queue section ('tasks'; 'webhooks' "
+        "before 2.7.11) or its 'caching' section, or when DATABASES has no 'default' alias; "
+        "Django cannot connect to PostgreSQL without a database NAME. A dict that may be "
+        "completed elsewhere (unpacked from another dict, updated from an unknown value, or in "
+        "a file that imports names from elsewhere) is not reported."
+    )
+    valid = (
+        "REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n"
+        "DATABASES = {'default': {'NAME': 'netbox'}}\n",
+        "REDIS = {'tasks': {'DATABASE': 0}, **EXTRA_REDIS}\n",
+        Example("REDIS = {'webhooks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n", "2.7.5"),
+    )
+    invalid = (
+        "REDIS = {  # NBX003\n    'tasks': {'DATABASE': 0},\n}\n",
+        "DATABASES = {'replica': {'NAME': 'netbox'}}  # NBX003\n",
+        "DATABASE = {'USER': 'netbox', 'HOST': 'db'}  # NBX003\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for redis in ctx.dicts("REDIS"):
+            layout = redis_layout.analyse(redis, ctx.release, not ctx.defaults_apply(redis))
+            for section in layout.missing:
+                yield self.at(f"REDIS has no '{section}' section: NetBox {ctx.release} "
+                              "refuses to start without it", redis.stmt, redis.node)
+        for databases in ctx.dicts("DATABASES"):
+            if ctx.defaults_apply(databases) and "default" not in databases.entries:
+                yield self.at("DATABASES has no 'default' alias: NetBox refuses to start "
+                              "without it", databases.stmt, databases.node)
+            for alias in list(databases.entries):
+                for database in sub_dicts(databases, alias):
+                    yield from self._name(ctx, database, f"DATABASES[{alias!r}]")
+        for database in ctx.dicts("DATABASE"):
+            yield from self._name(ctx, database, "DATABASE")
+
+    def _name(self, ctx: Context, database: DictV, path: str) -> Iterator[Finding]:
+        if ctx.defaults_apply(database) and "NAME" not in database.entries:
+            yield self.at(f"{path} has no NAME: Django cannot connect to PostgreSQL without "
+                          "the database's name", database.stmt, database.node)
