@@ -10,7 +10,7 @@ from flake8_netbox.weak_keys import weakness
 
 GENERATE = ("generate one with `python3 netbox/generate_secret_key.py` and read it from the "
             "environment or a secret file")
-_GOOD_KEY = "r8-$Kd2q=Vf(WzX0#nL^b7Tg!pYc1&uHs6*Ej9)M_aQo+Gt3Bi4RxZlD5wN@vPeFyJS"
+_GOOD_KEY = "_1zmXgJm(o8MgY%$xs-(9l_IM=SAzTDyAlCYWUyW^vlJBILyE$"
 
 
 class ShortSecretKey(Rule):

@@ -1,0 +1,78 @@
+"""Running real flake8 on real files, in-process (fast) or as a subprocess (as users do)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, NamedTuple, Optional, Sequence, Tuple
+
+from flake8.main.cli import main as flake8_main
+
+FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
+_LINE = re.compile(r"^(?P<path>.*?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.*)$")
+MARKER = re.compile(r"#.*?\b(NBX\d{3})\b")
+
+
+class Result(NamedTuple):
+    path: str
+    row: int
+    col: int
+    code: str
+    text: str
+
+
+def parse(output: str) -> List[Result]:
+    results = []
+    for line in output.splitlines():
+        match = _LINE.match(line)
+        if match:
+            results.append(Result(match["path"], int(match["row"]), int(match["col"]),
+                                  match["code"], match["text"]))
+    return results
+
+
+def flake8_inprocess(args: Sequence[str], cwd: Path) -> Tuple[int, List[Result], str]:
+    """flake8's own command-line entry point, in this process (no interpreter start-up)."""
+    out = Path(tempfile.mkstemp(suffix=".txt")[1])
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = flake8_main([*args, f"--format={FORMAT}", f"--output-file={out}"])
+    finally:
+        os.chdir(old)
+    text = out.read_text(encoding="utf-8")
+    out.unlink()
+    return code, parse(text), text
+
+
+def flake8_subprocess(args: Sequence[str], cwd: Path, stdin: Optional[str] = None,
+                      fmt: bool = True) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "flake8", *args]
+    if fmt:
+        argv.append(f"--format={FORMAT}")
+    return subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+def lint(source: str, tmp_path: Path, *args: str, name: str = "configuration.py"
+         ) -> List[Result]:
+    """Write ``source`` to ``name`` and return flake8's NBX findings for it."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    _, results, _ = flake8_inprocess(["--select=NBX", *args, name], tmp_path)
+    return results
+
+
+def expected_markers(source: str) -> List[Tuple[int, str]]:
+    """(line, code) for every ``# NBXnnn`` marker comment, one per code mentioned."""
+    expected = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "#" in line:
+            comment = line[line.index("#"):]
+            expected.extend((number, code) for code in re.findall(r"\bNBX\d{3}\b", comment))
+    return sorted(expected)
