@@ -30,17 +30,22 @@ def check_source(source: str, release: Release, tree: Optional[ast.Module] = Non
     if tree is None:
         try:
             tree = ast.parse(source)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return []
-    facts = evaluate(module, tree, source)
-    ctx = Context(facts, release)
-    findings: List[Finding] = []
-    for rule in rules:
-        instance: Rule = rule()
-        findings.extend(instance.check(ctx))
-    positions = Positioner(module, tree)
-    results = set()
-    for finding in findings:
-        line, column = positions.locate(finding.stmt, finding.node)
-        results.add((line, column, finding.message))
+    try:
+        facts = evaluate(module, tree, source)
+        ctx = Context(facts, release)
+        findings: List[Finding] = []
+        for rule in rules:
+            instance: Rule = rule()
+            findings.extend(instance.check(ctx))
+        positions = Positioner(module, tree)
+        results = set()
+        for finding in findings:
+            line, column = positions.locate(finding.stmt, finding.node)
+            results.add((line, column, finding.message))
+    except RecursionError:
+        # Expressions nested deeper than the evaluator follows (hundreds of levels, which
+        # Python's own parser and pyflakes barely accept): silence rather than a guess.
+        return []
     return sorted(results)
