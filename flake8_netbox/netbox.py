@@ -1,57 +1,13 @@
-"""What NetBox itself requires, per release: the facts the rules compare a configuration with.
-
-Kept free of libcst so that the flake8 adapter can validate ``--netbox-version`` cheaply.
-"""
+"""What NetBox itself requires, per release: the facts the rules compare a configuration with."""
 
 from __future__ import annotations
 
-import re
-from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from flake8_netbox.parameters import PARAMETERS
+from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
 
-#: A release given as ``X.Y`` means the newest patch release of that series.
-LATEST_PATCH = 999
-
-
-class Release(NamedTuple):
-    major: int
-    minor: int
-    patch: int = LATEST_PATCH
-
-    def __str__(self) -> str:
-        if self.patch == LATEST_PATCH:
-            return f"{self.major}.{self.minor}"
-        return f"{self.major}.{self.minor}.{self.patch}"
-
-
-#: Every release series whose configuration handling this plugin knows.
-KNOWN_SERIES: Tuple[Tuple[int, int], ...] = (
-    *((2, minor) for minor in range(6, 12)),
-    *((3, minor) for minor in range(0, 8)),
-    *((4, minor) for minor in range(0, 8)),
-)
-#: The newest stable series (4.7 is a beta): the default target.
-DEFAULT_RELEASE = Release(4, 6)
-
-_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
-
-
-def parse_release(text: str) -> Release:
-    """Parse ``X.Y`` or ``X.Y.Z``; raise ValueError with a message meant for the user."""
-    match = _VERSION_RE.match(text.strip())
-    if not match:
-        raise ValueError(f"{text!r} is not a NetBox release; use X.Y or X.Y.Z, e.g. 4.6")
-    major, minor = int(match.group(1)), int(match.group(2))
-    if (major, minor) not in KNOWN_SERIES:
-        first, last = KNOWN_SERIES[0], KNOWN_SERIES[-1]
-        raise ValueError(
-            f"NetBox {major}.{minor} is not a release flake8-netbox knows "
-            f"(known: {first[0]}.{first[1]} to {last[0]}.{last[1]})"
-        )
-    patch = int(match.group(3)) if match.group(3) is not None else LATEST_PATCH
-    return Release(major, minor, patch)
-
+__all__ = ["DEFAULT_RELEASE", "Release", "parse_release"]
 
 def _release_of(text: str) -> Release:
     """Release from parameters.tsv notation (``4.7.0-beta1`` counts as 4.7.0)."""
@@ -79,20 +35,13 @@ def reads(name: str, release: Release) -> bool:
 
 # -- required settings -------------------------------------------------------------------------
 
-#: Names whose presence makes a file look like a NetBox configuration.
-RECOGNISING_NAMES: FrozenSet[str] = frozenset(
-    {"ALLOWED_HOSTS", "DATABASE", "DATABASES", "SECRET_KEY", "REDIS"}
-)
+#: Required at start-up in every release, besides the database settings.
+ALWAYS_REQUIRED: Tuple[str, ...] = ("ALLOWED_HOSTS", "REDIS", "SECRET_KEY")
 
 
 def databases_allowed(release: Release) -> bool:
     """DATABASES (a dict of aliases) replaces DATABASE from 4.3."""
     return release >= Release(4, 3, 0)
-
-
-def required_names(release: Release) -> Tuple[str, ...]:
-    """Names NetBox refuses to start without; DATABASE/DATABASES is handled by the caller."""
-    return ("ALLOWED_HOSTS", "SECRET_KEY", "REDIS")
 
 
 # -- REDIS layouts -----------------------------------------------------------------------------

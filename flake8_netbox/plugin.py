@@ -13,9 +13,11 @@ from fnmatch import fnmatchcase
 from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple
 
 from flake8_netbox import __version__
-from flake8_netbox.netbox import DEFAULT_RELEASE, RECOGNISING_NAMES, Release, parse_release
+from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
 
 DEFAULT_PATTERNS: Tuple[str, ...] = ("configuration.py",)
+#: Names whose presence makes a file look like a NetBox configuration.
+RECOGNISING_NAMES = frozenset({"ALLOWED_HOSTS", "DATABASE", "DATABASES", "SECRET_KEY", "REDIS"})
 #: Codes that are off unless selected (kept here so that flake8 start-up needs no rule import;
 #: tests check it against the rules' ``opt_in`` flags).
 OPT_IN_CODES: Tuple[str, ...] = ()

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from flake8_netbox.netbox import RECOGNISING_NAMES
+from flake8_netbox.plugin import RECOGNISING_NAMES
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.rules.base import examples
 from helpers import expected_markers, lint

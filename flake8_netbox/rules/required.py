@@ -50,10 +50,9 @@ class MissingSetting(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.open_world:
             return
-        for name in ("ALLOWED_HOSTS", "DATABASE", "REDIS", "SECRET_KEY"):
-            if name == "DATABASE":
-                yield from self._database(ctx)
-            elif not ctx.facts.is_bound(name):
+        yield from self._database(ctx)
+        for name in netbox.ALWAYS_REQUIRED:
+            if not ctx.facts.is_bound(name):
                 yield self.at_module(f"{name} is missing: NetBox {ctx.release} refuses to "
                                      "start without it")
 
