@@ -304,8 +304,15 @@ class Evaluator:
             if not self.path and not self.loop_depth:
                 self.names.pop(target.value, None)
         elif isinstance(target, cst.Subscript):
-            for container in self.eval(target.value):
-                if isinstance(container, (DictV, ListV)):
+            containers = self.eval(target.value)
+            index = _single_index(target)
+            keys = self.eval(index) if index is not None else []
+            for container in containers:
+                if (isinstance(container, DictV) and len(containers) == 1 and len(keys) == 1
+                        and isinstance(keys[0], Lit) and _hashable(keys[0].value)
+                        and container.path == self.path and not self.loop_depth):
+                    container.entries.pop(keys[0].value, None)
+                elif isinstance(container, (DictV, ListV)):
                     container.open = True
 
     def exec_augassign(self, node: cst.AugAssign) -> None:

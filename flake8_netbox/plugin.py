@@ -126,7 +126,15 @@ def bound_names(tree: Any) -> List[str]:
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Assign):
-            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
+            targets = list(node.targets)
+            while targets:
+                target = targets.pop()
+                if isinstance(target, ast.Name):
+                    names.append(target.id)
+                elif isinstance(target, (ast.Tuple, ast.List)):
+                    targets.extend(target.elts)
+                elif isinstance(target, ast.Starred):
+                    targets.append(target.value)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
             names.append(node.target.id)
         else:

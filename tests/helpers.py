@@ -12,6 +12,8 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 from flake8.main.cli import main as flake8_main
 
+from flake8_netbox.plugin import RECOGNISING_NAMES
+
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 _LINE = re.compile(r"^(?P<path>.*?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.*)$")
 MARKER = re.compile(r"#.*?\b(NBX\d{3})\b")
@@ -76,3 +78,27 @@ def expected_markers(source: str) -> List[Tuple[int, str]]:
             comment = line[line.index("#"):]
             expected.extend((number, code) for code in re.findall(r"\bNBX\d{3}\b", comment))
     return sorted(expected)
+
+
+COMPOUND = re.compile(r"(if|try|for|while|with|def|class|match|async|@)\b")
+
+
+def as_configuration(snippet: str) -> Tuple[str, int]:
+    """Make a snippet a recognisable configuration: ``import os`` in front of line 1 (or on a
+    line of its own before a compound statement: the offset returned says how far the lines
+    moved), and a harmless ALLOWED_HOSTS appended when the snippet binds none of the names
+    that identify a NetBox configuration."""
+    offset = 0
+    if "import os" in snippet:
+        source = snippet
+    elif COMPOUND.match(snippet):
+        source, offset = "import os\n" + snippet, 1
+    else:
+        source = "import os; " + snippet
+    if not any(re.search(rf"^{name}\b", snippet, re.M) for name in RECOGNISING_NAMES):
+        source += "\nALLOWED_HOSTS = ['netbox.example.com']\n"
+    return source, offset
+
+
+def shifted(markers: List[Tuple[int, str]], offset: int) -> List[Tuple[int, str]]:
+    return [(line + offset, code) for line, code in markers]

@@ -7,10 +7,9 @@ from collections import Counter
 
 import pytest
 
-from flake8_netbox.plugin import RECOGNISING_NAMES
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.rules.base import examples
-from helpers import expected_markers, lint
+from helpers import as_configuration, expected_markers, lint, shifted
 
 CASES = [
     pytest.param(rule, example, kind, id=f"{rule.code}-{kind}-{index}")
@@ -20,26 +19,16 @@ CASES = [
 ]
 
 
-def as_configuration(snippet: str) -> str:
-    """Make a snippet a recognisable configuration without moving any of its lines:
-    ``import os`` goes in front of line 1, and a harmless ALLOWED_HOSTS is appended when the
-    snippet binds none of the names that identify a NetBox configuration."""
-    source = snippet if "import os" in snippet else "import os; " + snippet
-    if not any(re.search(rf"^{name}\b", snippet, re.M) for name in RECOGNISING_NAMES):
-        source += "\nALLOWED_HOSTS = ['netbox.example.com']\n"
-    return source
-
-
 @pytest.mark.parametrize("rule, example, kind", CASES)
 def test_example(rule, example, kind, tmp_path):
-    source = as_configuration(example.code)
+    source, offset = as_configuration(example.code)
     results = lint(source, tmp_path, f"--select={rule.code}",
                    f"--netbox-version={example.netbox_version}")
     found = Counter((r.row, r.code) for r in results)
     if kind == "valid":
         assert not found, f"valid example reported: {results}"
     else:
-        expected = Counter(expected_markers(example.code))
+        expected = Counter(shifted(expected_markers(example.code), offset))
         assert expected, "an invalid example must mark the lines it expects"
         assert found == expected, f"{results}"
 

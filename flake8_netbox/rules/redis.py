@@ -132,6 +132,10 @@ def _same(a: Atom, b: Atom) -> bool:
 
 def _atom(value: Value, stmt: int, node: Any, path: Path) -> Atom:
     path = tuple(dict(path + value.path).items())
+    if isinstance(value, ListV) and not value.open and all(len(i) == 1 for i in value.items):
+        parts = [_atom(item[0], stmt, node, path) for item in value.items]
+        key = None if any(p.key is None for p in parts) else ("seq", tuple(p.key for p in parts))
+        return Atom(key, "", path, stmt, node)
     if isinstance(value, Lit) and isinstance(value.value, (str, int)) and \
             not isinstance(value.value, bool):
         text = value.value.strip() if isinstance(value.value, str) else value.value
@@ -223,15 +227,12 @@ def _sentinels(section: DictV, defaults: bool) -> List[Optional[Atom]]:
         if isinstance(value, Absent) or (isinstance(value, ListV) and not value.items
                                          and not value.open):
             out.append(NO_SERVICE)
-        elif isinstance(value, ListV) and not value.open and all(
-                len(item) == 1 for item in value.items):
-            members = tuple(sorted(repr(_atom(item[0], slot.stmt, slot.node, ()).key)
-                                   for item in value.items))
-            known = all(_atom(item[0], slot.stmt, slot.node, ()).key is not None
-                        for item in value.items)
+        elif isinstance(value, ListV):
+            members = _atom(value, slot.stmt, slot.node, slot.path)
             for service in services:
-                key = ("sentinels", members, service.key) if known and service.key else None
-                out.append(Atom(key, "", slot.path, slot.stmt, slot.node))
+                key = None if members.key is None or service.key is None else \
+                    ("sentinels", members.key, service.key)
+                out.append(Atom(key, "", members.path, slot.stmt, slot.node))
         else:
             out.append(Atom(None, "", slot.path, slot.stmt, slot.node))
     return out
