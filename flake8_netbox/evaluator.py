@@ -958,6 +958,8 @@ def _fast_literal(node: Any) -> Any:
     elif isinstance(node, cst.Integer) and _PLAIN_INT.fullmatch(node.value):
         return int(node.value)
     return _NO_KEY
+
+
 _BUILTINS = {"dict", "list", "tuple", "set", "str", "int", "float", "bool"}
 _NAMESPACE = {"os.environ", "os.getenv", "os.environ.get"}
 

@@ -9,6 +9,7 @@ from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
 
 __all__ = ["DEFAULT_RELEASE", "Release", "parse_release"]
 
+
 def _release_of(text: str) -> Release:
     """Release from parameters.tsv notation (``4.7.0-beta1`` counts as 4.7.0)."""
     major, minor, patch = text.split("-")[0].split(".")

@@ -1,4 +1,4 @@
-"""The flake8 adapter: options, which files are NetBox configurations, and a run() that never raises.
+"""The flake8 adapter: options, which files are NetBox configurations, a run() that never raises.
 
 flake8 imports this module in every run, for every repository, so it imports nothing heavy:
 libcst is loaded by ``checker`` only once a file has been recognised as a configuration.

@@ -1,4 +1,4 @@
-"""What the evaluator knows about a value: a literal, an environment lookup, a container, or nothing.
+"""What the evaluator knows of a value: a literal, an environment lookup, a container, or nothing.
 
 A setting can hold one of several values (branches, fallbacks), so the evaluator works with lists
 of alternatives. Every value remembers the libcst node that wrote it and the index of the

@@ -94,8 +94,8 @@ def test_noqa_on_one_line_of_a_multiline_dict(tmp_path):
     (["--select=NBX301"], [(6, "NBX301")]),
     (["--select=NBX", "--extend-ignore=NBX301"], [(10, "NBX201"), (12, "NBX101")]),
     (["--select=NBX2,NBX1"], [(10, "NBX201"), (12, "NBX101")]),
-    (["--select=NBX", "--per-file-ignores=configuration.py:NBX101"], [(6, "NBX301"),
-                                                                     (10, "NBX201")]),
+    (["--select=NBX", "--per-file-ignores=configuration.py:NBX101"],
+     [(6, "NBX301"), (10, "NBX201")]),
 ])
 def test_selection(args, expected, tmp_path):
     (tmp_path / "configuration.py").write_text(BAD)

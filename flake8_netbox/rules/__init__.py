@@ -1,4 +1,4 @@
-"""Every rule, in code order. A rule's code, message, documentation and examples live in its class."""
+"""Every rule, in code order; a rule's code, message, documentation and examples are its class's."""
 
 from __future__ import annotations
 

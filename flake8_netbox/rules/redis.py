@@ -36,7 +36,8 @@ class WrongLayout(Rule):
     invalid = (
         "REDIS = {  # NBX005\n    'HOST': 'localhost',\n    'DATABASE': 0,\n"
         "    'CACHE_DATABASE': 1,\n}\n",
-        "REDIS = {\n    'webhooks': {'DATABASE': 0},  # NBX005\n    'caching': {'DATABASE': 1},\n}\n",
+        "REDIS = {\n    'webhooks': {'DATABASE': 0},  # NBX005\n"
+        "    'caching': {'DATABASE': 1},\n}\n",
         Example("REDIS = {  # NBX005\n    'tasks': {'DATABASE': 0},\n"
                 "    'caching': {'DATABASE': 1},\n}\n", "2.6"),
     )
@@ -74,7 +75,8 @@ class SharedDatabase(Rule):
     valid = (
         "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
         "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
-        "REDIS = {\n    'tasks': {'HOST': 'redis-queue'},\n    'caching': {'HOST': 'redis-cache'},\n}\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis-queue'},\n"
+        "    'caching': {'HOST': 'redis-cache'},\n}\n",
         "REDIS = {\n    'tasks': {'DATABASE': int(os.environ.get('REDIS_DB', 0))},\n"
         "    'caching': {'DATABASE': int(os.environ.get('REDIS_CACHE_DB', 1))},\n}\n",
         Example("REDIS = {'HOST': 'localhost', 'DATABASE': 0, 'CACHE_DATABASE': 1}\n", "2.6"),
@@ -82,7 +84,8 @@ class SharedDatabase(Rule):
     invalid = (
         "REDIS = {\n    'tasks': {'HOST': 'localhost', 'DATABASE': 0},\n"
         "    'caching': {'HOST': 'localhost', 'DATABASE': 0},  # NBX201\n}\n",
-        "REDIS = {\n    'tasks': {'HOST': 'redis'},\n    'caching': {'HOST': 'redis'},  # NBX201\n}\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis'},\n"
+        "    'caching': {'HOST': 'redis'},  # NBX201\n}\n",
         "REDIS = {\n    'tasks': {'URL': 'redis://redis:6379/1'},\n"
         "    'caching': {'URL': 'redis://redis:6379/1'},  # NBX201\n}\n",
         Example("REDIS = {  # NBX201\n    'HOST': 'localhost',\n"
@@ -192,7 +195,7 @@ def _locations(ctx: Context, section: DictV) -> List[Tuple[Atom, Atom]]:
 
 
 def _split_url(url: Atom) -> Tuple[Atom, Atom]:
-    """``redis://host:port/N``, ``rediss://…?db=N`` or ``unix:///path?db=N``: server and database."""
+    """Server and database of ``redis://host:port/N``, ``rediss://…?db=N``, ``unix:///p?db=N``."""
     if url.key is None or url.key[0] != "lit" or not isinstance(url.key[1], str):
         # An environment lookup: the same lookup means the same server and database.
         return url, url._replace(key=None if url.key is None else ("url-db", url.key))

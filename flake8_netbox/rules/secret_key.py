@@ -70,4 +70,3 @@ class WeakSecretKey(Rule):
                 reason = weakness(value.value)
                 if reason:
                     yield self.at_value(f"SECRET_KEY is weak: {reason}; {GENERATE}", value)
-
