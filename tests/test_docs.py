@@ -17,3 +17,13 @@ def test_every_code_is_in_the_readme_summary_table():
     text = README.read_text(encoding="utf-8")
     for rule in ALL_RULES:
         assert f"| {rule.code} |" in text
+
+
+def test_repository_passes_its_own_flake8_configuration():
+    import subprocess
+    import sys
+
+    root = README.parent
+    proc = subprocess.run([sys.executable, "-m", "flake8", "flake8_netbox", "tests", "bench",
+                           "tools"], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
