@@ -46,8 +46,8 @@ def test_no_piece_of_a_secret_is_printed(tmp_path, secrets):
     results, messages = messages_for(tmp_path, secrets)
     assert {r.code for r in results} >= {"NBX301", "NBX302"}
     # Words the messages hold whatever the secrets are (a secret may contain 'PASSWORD').
-    assert "\u00a7" * 8 not in vocabulary
     _, vocabulary = messages_for(tmp_path, ["\u00a7" * 8] * 10)
+    assert "\u00a7" * 8 not in vocabulary and "NBX301" in vocabulary
     for value in secrets:
         for start in range(len(value) - 7):
             piece = value[start:start + 8]
