@@ -10,7 +10,7 @@ import argparse
 import ast
 import os
 from fnmatch import fnmatchcase
-from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, ClassVar, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from flake8_netbox import __version__
 from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
@@ -42,6 +42,8 @@ class NetBoxPlugin:
 
     release: ClassVar[Release] = DEFAULT_RELEASE
     patterns: ClassVar[Tuple[str, ...]] = DEFAULT_PATTERNS
+    #: Files named on the flake8-netbox command line: checked whatever their name.
+    named_files: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init__(self, tree: ast.AST, filename: str = "stdin",
                  lines: Optional[Sequence[str]] = None) -> None:
@@ -70,6 +72,12 @@ class NetBoxPlugin:
                  "configuration.py, e.g. 'configuration_*.py,netbox_settings.py'. A pattern "
                  "with a '/' matches the end of the path.",
         )
+        manager.add_option(
+            "--netbox-named-files",
+            action="store_true",
+            default=False,
+            help=argparse.SUPPRESS,  # set by the flake8-netbox command: files named on its
+        )                            # command line are checked by content, whatever their name
         if OPT_IN_CODES:
             manager.extend_default_ignore(list(OPT_IN_CODES))
 
@@ -79,6 +87,11 @@ class NetBoxPlugin:
         cls.release = release if isinstance(release, Release) else parse_release(str(release))
         extra = [p.strip() for p in getattr(options, "netbox_files", None) or () if p.strip()]
         cls.patterns = DEFAULT_PATTERNS + tuple(extra)
+        named: Sequence[str] = ()
+        if getattr(options, "netbox_named_files", False):
+            named = getattr(options, "filenames", None) or ()
+        cls.named_files = frozenset(os.path.abspath(name) for name in named
+                                    if name not in STDIN_NAMES and os.path.isfile(name))
 
     def run(self) -> Iterator[Result]:
         try:
@@ -102,7 +115,8 @@ class NetBoxPlugin:
     def is_configuration(self) -> bool:
         if self.filename in STDIN_NAMES:
             return looks_like_configuration(self.tree, strict=True)
-        if not matches(self.filename, self.patterns):
+        if not matches(self.filename, self.patterns) and not (
+                self.named_files and os.path.abspath(self.filename) in self.named_files):
             return False
         return looks_like_configuration(self.tree, strict=False)
 

@@ -64,9 +64,10 @@ class SharedDatabase(Rule):
     name = "redis-queue-and-cache-share-a-database"
     summary = "The Redis task queue and the cache use the same database on the same server."
     why = (
-        "NetBox flushes its cache (on upgrades, with `manage.py clearcache`, or when Redis "
-        "evicts keys). When the task queue lives in the same Redis database, that deletes "
-        "queued background jobs: webhooks, scripts, reports and data syncs silently never run. "
+        "Whenever the cache is flushed (by an upgrade step, an operator or a cache-clearing "
+        "command), a task queue in the same Redis database is flushed with it: queued "
+        "background jobs (webhooks, scripts, reports, data syncs) silently never run. NetBox's "
+        "documentation has warned about it since 2.6; NetBox itself does not check it. "
         "Since NetBox 2.9 both sections default to database 0, so leaving DATABASE out of both "
         "is itself a collision. Servers are compared by SENTINELS, URL (with its /N path or "
         "?db=N) or HOST and PORT, with NetBox's defaults; values are compared only when both "

@@ -1,0 +1,97 @@
+"""``flake8-netbox``: the NBX rules alone, through flake8's own engine and formatters.
+
+Everything flake8 accepts works (``--format``, ``--output-file``, ``--jobs``, config files);
+the command adds ``--explain CODE`` and ``--list-rules``, selects only NBX codes whatever the
+project's flake8 configuration selects for other plugins, checks files named on its command
+line whatever their name, and keeps source lines (which may hold secrets) out of the output
+unless ``--show-source`` is given on the command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional, Sequence
+
+USAGE = """\
+usage: flake8-netbox [PATHS ...] [--netbox-version X.Y] [--netbox-files PATTERNS] [flake8 options]
+       flake8-netbox --explain NBXnnn
+       flake8-netbox --list-rules
+
+Lint NetBox configuration files with the NBX rules only. PATHS default to the current
+directory (searched for configuration.py files); files named explicitly are checked whatever
+their name when they look like a NetBox configuration; '-' reads standard input (name it with
+--stdin-display-name). Every flake8 option is accepted: see flake8 --help.
+Exit status: 0 no findings, 1 findings, 2 usage error.
+"""
+
+
+def _value(args: List[str], flag: str) -> Optional[str]:
+    """Remove ``flag VALUE`` or ``flag=VALUE`` from ``args``; return VALUE ('' if missing)."""
+    for index, arg in enumerate(args):
+        if arg == flag:
+            del args[index]
+            return args.pop(index) if index < len(args) else ""
+        if arg.startswith(flag + "="):
+            del args[index]
+            return arg[len(flag) + 1:]
+    return None
+
+
+def explain(code: str) -> int:
+    from flake8_netbox.docs import explain as explain_rule
+    from flake8_netbox.rules import BY_CODE
+
+    rule = BY_CODE.get(code.strip().upper())
+    if rule is None:
+        print(f"flake8-netbox: unknown code {code!r}; see flake8-netbox --list-rules",
+              file=sys.stderr)
+        return 2
+    print(explain_rule(rule))
+    return 0
+
+
+def list_rules() -> int:
+    from flake8_netbox.rules import ALL_RULES
+
+    width = max(len(rule.name) for rule in ALL_RULES)
+    for rule in ALL_RULES:
+        note = " (off by default)" if rule.opt_in else ""
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.summary}{note}")
+    return 0
+
+
+def flake8_arguments(args: Sequence[str]) -> List[str]:
+    """flake8's command line for the NBX rules only; the user's own arguments come last and
+    win over ours (argparse keeps the last value)."""
+    ours = ["--select=NBX", "--extend-select=NBX", "--netbox-named-files"]
+    if "--show-source" not in args:
+        ours.append("--no-show-source")
+    return ours + list(args)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        print(USAGE)
+        return 0
+    code = _value(args, "--explain")
+    if code is not None:
+        return explain(code) if code else _usage("--explain needs a code, e.g. NBX201")
+    if "--list-rules" in args:
+        return list_rules()
+
+    from flake8.main.cli import main as flake8_main
+
+    try:
+        return flake8_main(flake8_arguments(args))
+    except SystemExit as exit_:  # argparse's usage errors
+        return exit_.code if isinstance(exit_.code, int) else 2
+
+
+def _usage(message: str) -> int:
+    print(f"flake8-netbox: {message}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""``--format=netbox-sarif``: SARIF 2.1.0 for code-scanning dashboards, without source snippets.
+
+The existing flake8 SARIF formatters either copy each reported line into the log (a password
+line would be uploaded with it) or fetch rule data from the web at start-up. flake8 imports
+every formatter at start-up, so this module imports only what flake8 has already loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from flake8.formatting.base import BaseFormatter
+
+from flake8_netbox import __version__
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+class SarifFormatter(BaseFormatter):
+    """Collects every violation and writes one SARIF log when flake8 stops."""
+
+    def after_init(self) -> None:
+        self.results: List[Dict[str, Any]] = []
+        self.codes: List[str] = []
+
+    def handle(self, error: Any) -> None:
+        if error.code not in self.codes:
+            self.codes.append(error.code)
+        path = error.filename.replace("\\", "/")
+        if path.startswith("./"):
+            path = path[2:]
+        region = {"startLine": max(int(error.line_number or 1), 1)}
+        if error.column_number:
+            region["startColumn"] = int(error.column_number)
+        self.results.append({
+            "ruleId": error.code,
+            "ruleIndex": self.codes.index(error.code),
+            "level": "error",
+            "message": {"text": error.text},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": path},
+                "region": region,
+            }}],
+        })
+
+    def format(self, error: Any) -> Optional[str]:
+        return None  # everything is written by stop()
+
+    def show_source(self, error: Any) -> Optional[str]:
+        return None  # never copy source lines into the log: they may hold secrets
+
+    def show_statistics(self, statistics: Any) -> None:
+        pass
+
+    def show_benchmarks(self, benchmarks: Any) -> None:
+        pass
+
+    def stop(self) -> None:
+        import json
+
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "flake8-netbox",
+                    "version": __version__,
+                    "rules": [_rule(code) for code in self.codes],
+                }},
+                "columnKind": "unicodeCodePoints",
+                "results": self.results,
+            }],
+        }
+        self._write(json.dumps(log, indent=2))
+        super().stop()
+
+
+def _rule(code: str) -> Dict[str, Any]:
+    descriptor: Dict[str, Any] = {"id": code}
+    if code.startswith("NBX"):
+        from flake8_netbox.rules import BY_CODE
+
+        rule = BY_CODE.get(code)
+        if rule is not None:
+            descriptor.update({
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.why},
+                "help": {"text": f"{rule.summary} {rule.why} See `flake8-netbox --explain "
+                                 f"{code}`."},
+            })
+    return descriptor
