@@ -6,7 +6,7 @@ Imported only once a file has been recognised as a NetBox configuration: it pull
 from __future__ import annotations
 
 import ast
-from typing import Iterable, List, Optional, Tuple
+from typing import Collection, Iterable, List, Optional, Tuple, Type
 
 import libcst as cst
 
@@ -21,8 +21,10 @@ Result = Tuple[int, int, str]
 
 
 def check_source(source: str, release: Release, tree: Optional[ast.Module] = None,
-                 rules: Iterable[type] = ALL_RULES) -> List[Result]:
-    """Findings for one configuration, sorted by position. Never executes ``source``."""
+                 rules: Iterable[Type[Rule]] = ALL_RULES,
+                 opt_in: Collection[str] = ()) -> List[Result]:
+    """Findings for one configuration, sorted by position. Never executes ``source``.
+    Opt-in rules run only when their code is in ``opt_in``."""
     try:
         module = cst.parse_module(source)
     except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
@@ -34,9 +36,11 @@ def check_source(source: str, release: Release, tree: Optional[ast.Module] = Non
             return []
     try:
         facts = evaluate(module, tree, source)
-        ctx = Context(facts, release)
+        ctx = Context(facts, release, tree)
         findings: List[Finding] = []
         for rule in rules:
+            if rule.opt_in and rule.code not in opt_in:
+                continue
             instance: Rule = rule()
             findings.extend(instance.check(ctx))
         positions = Positioner(module, tree)

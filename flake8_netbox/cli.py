@@ -9,6 +9,7 @@ unless ``--show-source`` is given on the command line.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import List, Optional, Sequence
 
@@ -60,10 +61,35 @@ def list_rules() -> int:
     return 0
 
 
+def configured_nbx_selection(args: Sequence[str]) -> List[str]:
+    """NBX codes the project's flake8 config adds with ``extend-select`` (opt-in rules): kept,
+    while the same setting's codes of other plugins are dropped."""
+    try:
+        from flake8.options.config import load_config
+
+        rest = list(args)
+        config = _value(rest, "--config") or None
+        extra = []
+        while True:
+            value = _value(rest, "--append-config")
+            if value is None:
+                break
+            extra.append(value)
+        cfg, _ = load_config(config, extra, isolated="--isolated" in args)
+        codes: List[str] = []
+        for key in ("extend-select", "extend_select"):
+            if cfg.has_option("flake8", key):
+                codes += re.split(r"[,\s]+", cfg.get("flake8", key))
+    except Exception:  # an unreadable config is flake8's to report
+        return []
+    return [code for code in codes if code.startswith("NBX")]
+
+
 def flake8_arguments(args: Sequence[str]) -> List[str]:
     """flake8's command line for the NBX rules only; the user's own arguments come last and
     win over ours (argparse keeps the last value)."""
-    ours = ["--select=NBX", "--extend-select=NBX", "--netbox-named-files"]
+    selection = ",".join(["NBX", *configured_nbx_selection(args)])
+    ours = ["--select=NBX", f"--extend-select={selection}", "--netbox-named-files"]
     if "--show-source" not in args:
         ours.append("--no-show-source")
     return ours + list(args)

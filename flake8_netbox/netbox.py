@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from flake8_netbox.parameters import PARAMETERS
-from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
+from flake8_netbox.releases import DEFAULT_RELEASE, LATEST_PATCH, Release, parse_release
 
 __all__ = ["DEFAULT_RELEASE", "Release", "parse_release"]
 
@@ -23,6 +23,14 @@ READ_BY: Dict[str, Tuple[Release, Optional[Release]]] = {
 }
 
 
+def is_after(release: Release, last: Optional[Release]) -> bool:
+    """Is ``release`` later than ``last``? ``X.Y`` (the newest X.Y patch) is not later than
+    any X.Y.Z: a setting last read in 3.4.10 is read by "3.4"."""
+    if last is None or release <= last:
+        return False
+    return not (release.patch == LATEST_PATCH and release[:2] == last[:2])
+
+
 def reads(name: str, release: Release) -> bool:
     """Does ``release`` read the top-level setting ``name``?"""
     if name.startswith("SOCIAL_AUTH_"):
@@ -31,7 +39,7 @@ def reads(name: str, release: Release) -> bool:
     if span is None:
         return False
     first, last = span
-    return first <= release and (last is None or release <= last)
+    return first <= release and not is_after(release, last)
 
 
 # -- required settings -------------------------------------------------------------------------
@@ -120,3 +128,85 @@ EMAIL_BOOLEANS: FrozenSet[str] = frozenset({"USE_SSL", "USE_TLS"})
 
 #: Length NetBox (3.5+) and Django's deployment check demand of SECRET_KEY.
 SECRET_KEY_MIN_LENGTH = 50
+
+
+# -- names that changed between releases (NBX502) and names NetBox overrides (NBX503) ------------
+
+#: What replaces a setting NetBox stopped reading (or deprecated), for NBX502's message.
+REPLACEMENTS: Dict[str, str] = {
+    "JOBRESULT_RETENTION": "it was renamed JOB_RETENTION in 3.5",
+    "JINJA2_FILTERS": "it was renamed JINJA_FILTERS in 4.7",
+    "STORAGE_BACKEND": "it is deprecated since 4.3: configure STORAGES instead",
+    "STORAGE_CONFIG": "it is deprecated since 4.3: configure STORAGES instead",
+    "NAPALM_USERNAME": "NAPALM moved to the netbox-napalm plugin in 3.5: configure it in "
+                       "PLUGINS_CONFIG['netbox_napalm_plugin']",
+    "NAPALM_PASSWORD": "NAPALM moved to the netbox-napalm plugin in 3.5: configure it in "
+                       "PLUGINS_CONFIG['netbox_napalm_plugin']",
+    "NAPALM_TIMEOUT": "NAPALM moved to the netbox-napalm plugin in 3.5: configure it in "
+                      "PLUGINS_CONFIG['netbox_napalm_plugin']",
+    "NAPALM_ARGS": "NAPALM moved to the netbox-napalm plugin in 3.5: configure it in "
+                   "PLUGINS_CONFIG['netbox_napalm_plugin']",
+    "DATE_FORMAT": "dates and times follow each user's language since 4.0",
+    "SHORT_DATE_FORMAT": "dates and times follow each user's language since 4.0",
+    "TIME_FORMAT": "dates and times follow each user's language since 4.0",
+    "SHORT_TIME_FORMAT": "dates and times follow each user's language since 4.0",
+    "DATETIME_FORMAT": "dates and times follow each user's language since 4.0",
+    "SHORT_DATETIME_FORMAT": "dates and times follow each user's language since 4.0",
+    "SENTRY_DSN": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
+    "SENTRY_SAMPLE_RATE": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
+    "SENTRY_SEND_DEFAULT_PII": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
+    "SENTRY_TRACES_SAMPLE_RATE": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
+}
+#: Settings NetBox still reads but has deprecated: name -> (release deprecating it, note).
+DEPRECATED: Dict[str, Tuple[Release, str]] = {
+    "STORAGE_BACKEND": (Release(4, 3, 0), "configure STORAGES instead"),
+    "STORAGE_CONFIG": (Release(4, 3, 0), "configure STORAGES instead"),
+    "LOGIN_REQUIRED": (Release(4, 6, 0), "it is to be removed in NetBox 5.0"),
+    "JINJA2_FILTERS": (Release(4, 7, 0), "it was renamed JINJA_FILTERS"),
+}
+#: Django settings NetBox sets itself, whatever the configuration says: name -> what to use.
+HARD_CODED: Dict[str, str] = {
+    "STATIC_ROOT": "NetBox serves static files from its own netbox/static folder",
+    "X_FRAME_OPTIONS": "NetBox sets it to SAMEORIGIN",
+    "SECURE_PROXY_SSL_HEADER": "NetBox sets it to trust X-Forwarded-Proto",
+    "USE_X_FORWARDED_HOST": "NetBox sets it to True",
+    "LANGUAGE_CODE": "use DEFAULT_LANGUAGE",
+    "SESSION_COOKIE_AGE": "use LOGIN_TIMEOUT",
+}
+
+
+def known_names() -> FrozenSet[str]:
+    """Every top-level name any known release reads."""
+    return frozenset(READ_BY)
+
+
+def names_read(release: Release) -> FrozenSet[str]:
+    return frozenset(name for name in READ_BY if reads(name, release))
+
+
+# -- keys inside dicts (NBX504) ------------------------------------------------------------------
+
+#: Keys Django accepts in a database dict (settings.DATABASES[alias]).
+DATABASE_KEYS: FrozenSet[str] = frozenset({
+    "ATOMIC_REQUESTS", "AUTOCOMMIT", "CONN_HEALTH_CHECKS", "CONN_MAX_AGE",
+    "DISABLE_SERVER_SIDE_CURSORS", "ENGINE", "HOST", "NAME", "OPTIONS", "PASSWORD", "PORT",
+    "TEST", "TIME_ZONE", "USER",
+})
+#: Keys of a REDIS section: key -> (first release reading it, last release or None).
+SECTION_KEYS: Dict[str, Tuple[Release, Optional[Release]]] = {
+    "HOST": (Release(2, 7, 0), None),
+    "PORT": (Release(2, 7, 0), None),
+    "PASSWORD": (Release(2, 7, 0), None),
+    "DATABASE": (Release(2, 7, 0), None),
+    "SSL": (Release(2, 7, 0), None),
+    "DEFAULT_TIMEOUT": (Release(2, 7, 0), Release(2, 9, 999)),
+    "SENTINELS": (Release(2, 7, 5), None),
+    "SENTINEL_SERVICE": (Release(2, 7, 5), None),
+    "SENTINEL_TIMEOUT": (Release(2, 9, 4), None),  # the task section only
+    "INSECURE_SKIP_TLS_VERIFY": (Release(2, 10, 9), None),
+    "USERNAME": (Release(3, 4, 2), None),
+    "CA_CERT_PATH": (Release(3, 4, 3), None),
+    "URL": (Release(4, 0, 3), None),
+    "KWARGS": (Release(4, 5, 3), None),
+}
+TASK_ONLY_KEYS: FrozenSet[str] = frozenset({"SENTINEL_TIMEOUT"})

@@ -20,7 +20,7 @@ DEFAULT_PATTERNS: Tuple[str, ...] = ("configuration.py",)
 RECOGNISING_NAMES = frozenset({"ALLOWED_HOSTS", "DATABASE", "DATABASES", "SECRET_KEY", "REDIS"})
 #: Codes that are off unless selected (kept here so that flake8 start-up needs no rule import;
 #: tests check it against the rules' ``opt_in`` flags).
-OPT_IN_CODES: Tuple[str, ...] = ()
+OPT_IN_CODES: Tuple[str, ...] = ("NBX303", "NBX407")
 STDIN_NAMES = ("stdin", "-", "")
 
 Result = Tuple[int, int, str, type]
@@ -42,6 +42,8 @@ class NetBoxPlugin:
 
     release: ClassVar[Release] = DEFAULT_RELEASE
     patterns: ClassVar[Tuple[str, ...]] = DEFAULT_PATTERNS
+    #: Opt-in codes the user selected by name (``--extend-select NBX303``).
+    opt_in: ClassVar[FrozenSet[str]] = frozenset()
     #: Files named on the flake8-netbox command line: checked whatever their name.
     named_files: ClassVar[FrozenSet[str]] = frozenset()
 
@@ -87,6 +89,7 @@ class NetBoxPlugin:
         cls.release = release if isinstance(release, Release) else parse_release(str(release))
         extra = [p.strip() for p in getattr(options, "netbox_files", None) or () if p.strip()]
         cls.patterns = DEFAULT_PATTERNS + tuple(extra)
+        cls.opt_in = opt_in_selected(options)
         named: Sequence[str] = ()
         if getattr(options, "netbox_named_files", False):
             named = getattr(options, "filenames", None) or ()
@@ -101,7 +104,7 @@ class NetBoxPlugin:
 
             source = "".join(self.lines or ())
             tree = self.tree if isinstance(self.tree, ast.Module) else None
-            results = check_source(source, self.release, tree)
+            results = check_source(source, self.release, tree, opt_in=self.opt_in)
         except (Exception, RecursionError) as error:  # never abort the user's whole lint run
             yield (1, 0, f"NBX000 flake8-netbox could not check this file "
                          f"({type(error).__name__}); please report it with the output of "
@@ -119,6 +122,17 @@ class NetBoxPlugin:
                 self.named_files and os.path.abspath(self.filename) in self.named_files):
             return False
         return looks_like_configuration(self.tree, strict=False)
+
+
+def opt_in_selected(options: argparse.Namespace) -> FrozenSet[str]:
+    """Opt-in codes named in --select/--extend-select (the code itself, or a prefix of at least
+    five characters such as NBX30). flake8 lets any explicit selection, even ``--select NBX``,
+    override its default ignore list; like flake8-bugbear's B9 codes, opt-in codes here need
+    to be asked for by name."""
+    chosen = [*(getattr(options, "select", None) or ()),
+              *(getattr(options, "extend_select", None) or ())]
+    return frozenset(code for code in OPT_IN_CODES
+                     if any(len(prefix) >= 5 and code.startswith(prefix) for prefix in chosen))
 
 
 def matches(filename: str, patterns: Sequence[str]) -> bool:

@@ -18,8 +18,8 @@ from helpers import parse
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRIPT = Path(sys.executable).with_name("flake8-netbox")
 BAD = (FIXTURES / "netbox35_tasks.py").read_text()
-EXPECTED = [(9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"), (40, "NBX301"),
-            (42, "NBX006")]
+EXPECTED = [(4, "NBX402"), (9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"),
+            (40, "NBX301"), (42, "NBX006")]
 PASSWORD_LINE = "    'PASSWORD': 'smtp-secret-value',  # NBX301"
 
 
@@ -45,7 +45,7 @@ def test_lints_a_directory_recursively(module, tmp_path):
 
 
 def test_clean_directory_exits_zero(tmp_path):
-    (tmp_path / "configuration.py").write_text((FIXTURES / "container_env.py").read_text())
+    (tmp_path / "configuration.py").write_text((FIXTURES / "clean_46.py").read_text())
     proc = run(["."], tmp_path)
     assert (proc.returncode, proc.stdout) == (0, "")
 
@@ -64,6 +64,17 @@ def test_only_nbx_codes_whatever_the_project_selects(tmp_path):
                                         "netbox-version = 3.5\n")
     proc = run(["configuration.py"], tmp_path)
     assert codes(proc.stdout) == EXPECTED
+
+
+def test_opt_in_codes_from_the_project_config_are_kept(tmp_path):
+    (tmp_path / "configuration.py").write_text(BAD)
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = B950, NBX303\n"
+                                        "netbox-version = 3.5\n")
+    assert codes(run([], tmp_path).stdout) == sorted(EXPECTED + [(32, "NBX303")])
+    (tmp_path / "setup.cfg").write_text("[flake8]\nnetbox-version = 3.5\n")
+    assert codes(run([], tmp_path).stdout) == EXPECTED
+    assert codes(run(["--extend-select=NBX303"], tmp_path).stdout) == \
+        sorted(EXPECTED + [(32, "NBX303")])
 
 
 def test_project_netbox_options_apply(tmp_path):
@@ -158,7 +169,7 @@ def test_sarif_has_the_schemas_required_fields_and_no_source(tmp_path):
 
 
 def test_sarif_without_findings_is_valid_json(tmp_path):
-    (tmp_path / "configuration.py").write_text((FIXTURES / "container_env.py").read_text())
+    (tmp_path / "configuration.py").write_text((FIXTURES / "clean_46.py").read_text())
     proc = run(["--format=netbox-sarif"], tmp_path)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["runs"][0]["results"] == []

@@ -25,6 +25,8 @@ CASES = {
     "open_world.py": "4.6",
     "helm_globals.py": "4.6",
     "unrelated_configuration.py": "4.6",
+    "clean_46.py": "4.6",
+    "netbox_example_46.py": "4.6",
 }
 
 
@@ -35,9 +37,14 @@ def test_fixture_findings_match_markers(fixture, version, tmp_path):
     assert Counter((r.row, r.code) for r in results) == Counter(expected_markers(source)), results
 
 
-def test_container_file_driven_by_environment_is_clean(tmp_path):
+def test_container_file_driven_by_environment_passes_the_core_rules(tmp_path):
     source = (FIXTURES / "container_env.py").read_text(encoding="utf-8")
-    assert lint(source, tmp_path) == []
+    assert lint(source, tmp_path, "--select=NBX0,NBX1,NBX2,NBX3") == []
+
+
+def test_clean_file_is_clean_even_with_opt_in_rules(tmp_path):
+    source = (FIXTURES / "clean_46.py").read_text(encoding="utf-8")
+    assert lint(source, tmp_path, "--extend-select=NBX303,NBX407") == []
 
 
 @pytest.mark.parametrize("fixture", ["open_world.py", "helm_globals.py"])

@@ -29,8 +29,8 @@ def consumer(tmp_path_factory):
     (repo / "good").mkdir()
     (repo / "bad" / "configuration.py").write_text((FIXTURES / "netbox35_tasks.py").read_text()
                                                    + "x=1\n")
-    (repo / "good" / "configuration.py").write_text((FIXTURES / "container_env.py").read_text())
-    (repo / "setup.cfg").write_text("[flake8]\nselect = E,W,F\nnetbox-version = 3.5\n")
+    (repo / "good" / "configuration.py").write_text((FIXTURES / "clean_46.py").read_text())
+    (repo / "setup.cfg").write_text("[flake8]\nselect = E,W,F\nnetbox-version = 4.6\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
@@ -49,8 +49,8 @@ def test_hook_fails_on_the_bad_configuration(consumer):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     found = re.findall(r"^bad/configuration\.py:(\d+):\d+: (NBX\d{3}) ", proc.stdout, re.M)
     assert sorted((int(line), code) for line, code in found) == [
-        (9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"), (40, "NBX301"),
-        (42, "NBX006")]
+        (4, "NBX402"), (9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"),
+        (40, "NBX301"), (42, "NBX006")]
     assert not re.search(r": [EWF]\d{3} ", proc.stdout)  # only NBX, whatever setup.cfg selects
 
 

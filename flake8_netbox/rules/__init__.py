@@ -5,17 +5,24 @@ from __future__ import annotations
 from typing import Dict, Tuple, Type
 
 from flake8_netbox.rules.base import Rule
-from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback
+from flake8_netbox.rules.hardening import (AnonymousAccess, CorsAnyOrigin, DebugOn,
+                                           InsecureCookies, NoPasswordValidators,
+                                           RedisTlsUnverified, WildcardHost)
+from flake8_netbox.rules.keys import IgnoredKey
+from flake8_netbox.rules.names import HardCodedSetting, SettingOfAnotherRelease, UnknownSetting
+from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback, SecretLiteral
 from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
 from flake8_netbox.rules.required import BothDatabaseSettings, MissingEntry, MissingSetting
-from flake8_netbox.rules.secret_key import ShortSecretKey, WeakSecretKey
+from flake8_netbox.rules.secret_key import BadPeppers, ShortSecretKey, WeakSecretKey
 from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
 
 ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
     (
         MissingSetting, BothDatabaseSettings, MissingEntry, WrongType, WrongLayout,
-        EnvironmentBoolean, ShortSecretKey, WeakSecretKey, SharedDatabase, HardcodedPassword,
-        SecretFallback,
+        EnvironmentBoolean, ShortSecretKey, WeakSecretKey, BadPeppers, SharedDatabase,
+        HardcodedPassword, SecretFallback, SecretLiteral, DebugOn, WildcardHost, CorsAnyOrigin,
+        AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,
+        UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey,
     ),
     key=lambda rule: rule.code,
 ))

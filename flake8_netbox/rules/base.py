@@ -7,8 +7,10 @@ that must be reported carries a trailing ``# NBXnnn`` comment naming the rule's 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (Any, ClassVar, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple,
+                    Union)
 
 from flake8_netbox.evaluator import Absent, Facts
 from flake8_netbox.netbox import Release
@@ -33,9 +35,18 @@ class Finding(NamedTuple):
 class Context:
     """What a rule may look at: the evaluated settings and the target release."""
 
-    def __init__(self, facts: Facts, release: Release) -> None:
+    def __init__(self, facts: Facts, release: Release, tree: Optional[ast.AST] = None) -> None:
         self.facts = facts
         self.release = release
+        self.tree = tree
+        self._loaded: Optional[Set[str]] = None
+
+    def loaded_names(self) -> Set[str]:
+        """Names the module reads somewhere (helpers), from flake8's ast tree."""
+        if self._loaded is None:
+            self._loaded = {node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name)
+                            and isinstance(node.ctx, ast.Load)} if self.tree is not None else set()
+        return self._loaded
 
     @property
     def open_world(self) -> bool:
@@ -123,6 +134,22 @@ def describe(value: Value) -> str:
         return f"a string from ${value.var}" if value.kind == "str" else \
             f"derived from ${value.var}"
     return "a value"
+
+
+def can_be(values: List[Value], wanted: Any) -> List[Lit]:
+    """The literal alternatives equal to ``wanted`` (environment defaults included)."""
+    return [v for v in values if isinstance(v, Lit) and type(v.value) is type(wanted)
+            and v.value == wanted]
+
+
+def list_items(values: List[Value]) -> List[Value]:
+    """Every element any list alternative can hold."""
+    return [item for v in values if isinstance(v, ListV) for alts in v.items for item in alts]
+
+
+def where(value: Value) -> Tuple[int, Any]:
+    """Where to report a value: an environment default at the default itself."""
+    return value.stmt, value.fallback_node if value.fallback_of is not None else value.node
 
 
 def _unique(values: List[Any]) -> List[Any]:

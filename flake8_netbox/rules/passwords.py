@@ -129,3 +129,33 @@ class SecretFallback(Rule):
                           f"${value.fallback_of} is unset{_published(value.value)}; drop the "
                           f"default (os.environ['{value.fallback_of}']) so that a missing "
                           "variable stops NetBox instead", value.stmt, value.fallback_node)
+
+
+class SecretLiteral(Rule):
+    code = "NBX303"
+    name = "secret-key-in-file"
+    summary = "SECRET_KEY or an API token pepper is written in the file."
+    opt_in = True
+    why = (
+        "For teams that commit their configuration: a key or pepper in the file is in every "
+        "clone, backup and CI log of the repository, and stays in its history after it is "
+        "rotated. Anyone holding SECRET_KEY can forge sessions and password-reset links. Read "
+        "both from the environment or a secret file. Off by default, because a configuration "
+        "kept only on the server may hold its key."
+    )
+    valid = ("SECRET_KEY = os.environ['SECRET_KEY']\n",)
+    invalid = (
+        "SECRET_KEY = 'dN3$kq8(Vx-2mT=Rb7!Lp4+Hc9&Zw6*Jy1^Fs5)Ga0%Eu_Oi@Qn'  # NBX303\n",
+        "API_TOKEN_PEPPERS = {\n"
+        "    1: 'pK8#vQ2$mX7(nB4!cW9+zR3&hT6*jL1^dF5)gS0%yU_aE@oI-M',  # NBX303\n}\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        values = [("SECRET_KEY", slot.value) for slot in ctx.slots("SECRET_KEY")]
+        for peppers in ctx.dicts("API_TOKEN_PEPPERS"):
+            for key in peppers.entries:
+                values += [("an API token pepper", v) for v in present_values(peppers, key)]
+        for what, value in values:
+            if is_literal_str(value) and value.value:
+                yield self.at_value(f"{what} is written in the file: read it from the "
+                                    "environment or a secret file", value)

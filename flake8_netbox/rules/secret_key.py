@@ -1,11 +1,13 @@
-"""SECRET_KEY quality: too short (NBX101) or easy to guess (NBX102)."""
+"""Secret quality: SECRET_KEY too short (NBX101) or easy to guess (NBX102), API token peppers
+NetBox cannot use (NBX103)."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release
-from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str
+from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str, present_values
+from flake8_netbox.values import DictV, Env, ListV, Lit, Value
 from flake8_netbox.weak_keys import weakness
 
 GENERATE = ("generate one with `python3 netbox/generate_secret_key.py` and read it from the "
@@ -70,3 +72,60 @@ class WeakSecretKey(Rule):
                 reason = weakness(value.value)
                 if reason:
                     yield self.at_value(f"SECRET_KEY is weak: {reason}; {GENERATE}", value)
+
+
+class BadPeppers(Rule):
+    code = "NBX103"
+    name = "api-token-peppers-invalid"
+    summary = "API_TOKEN_PEPPERS is not a dict of int IDs (0-32767) to strong 50+ character " \
+        "strings."
+    why = (
+        "NetBox 4.5 hashes v2 API tokens with a pepper chosen by ID; it refuses to start when "
+        "API_TOKEN_PEPPERS is not a dict, when an ID is not an integer from 0 to 32767, or when "
+        "a pepper is not a string of at least 50 characters. A weak pepper (by NBX102's "
+        "criteria) makes stolen token hashes easy to test."
+    )
+    valid = ("API_TOKEN_PEPPERS = {1: os.environ['TOKEN_PEPPER_1']}\n",
+             f"API_TOKEN_PEPPERS = {{0: '{_GOOD_KEY}'}}\n")
+    invalid = (
+        "API_TOKEN_PEPPERS = [os.environ['PEPPER']]  # NBX103\n",
+        "API_TOKEN_PEPPERS = {\n    '1': os.environ['PEPPER_1'],  # NBX103\n"
+        "    40000: os.environ['PEPPER_2'],  # NBX103\n}\n",
+        "API_TOKEN_PEPPERS = {1: 'short-pepper'}  # NBX103\n",
+        "API_TOKEN_PEPPERS = {1: 'a' * 50}  # NBX103\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.release < Release(4, 5, 0):
+            return
+        for value in ctx.facts.values("API_TOKEN_PEPPERS"):
+            if isinstance(value, (Lit, ListV, Env)) and value.fallback_of is None:
+                yield self.at_value("API_TOKEN_PEPPERS must be a dict of pepper IDs to "
+                                    "strings: NetBox refuses to start", value)
+            if not isinstance(value, DictV):
+                continue
+            for key, entry in value.entries.items():
+                if not (type(key) is int and 0 <= key <= 32767):
+                    yield self.at("API_TOKEN_PEPPERS has an ID that is not an integer from 0 "
+                                  "to 32767: NetBox refuses to start", entry.key_stmt,
+                                  entry.key_node)
+                for pepper in present_values(value, key):
+                    yield from self._pepper(pepper)
+
+    def _pepper(self, pepper: Value) -> Iterator[Finding]:
+        if pepper.fallback_of is not None:
+            return  # NBX302's
+        if isinstance(pepper, (ListV, DictV)) or (
+                isinstance(pepper, Lit) and not isinstance(pepper.value, str)):
+            yield self.at_value("an API token pepper is not a string: NetBox refuses to start",
+                                pepper)
+        elif is_literal_str(pepper):
+            assert isinstance(pepper, Lit)
+            if len(pepper.value) < SECRET_KEY_MIN_LENGTH:
+                yield self.at_value(f"an API token pepper is {len(pepper.value)} characters "
+                                    "long: NetBox refuses fewer than 50; " + GENERATE, pepper)
+            else:
+                reason = weakness(pepper.value)
+                if reason:
+                    yield self.at_value(f"an API token pepper is weak: {reason}; " + GENERATE,
+                                        pepper)

@@ -1,0 +1,143 @@
+"""Top-level names NetBox does not read: typos (NBX501), names of other releases (NBX502) and
+settings NetBox overrides (NBX503)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from flake8_netbox import netbox
+from flake8_netbox.netbox import Release
+from flake8_netbox.rules.base import Context, Example, Finding, Rule
+
+_SETTING = re.compile(r"[A-Z][A-Z0-9_]*")
+SOCIAL_AUTH_FROM = Release(3, 1, 0)
+
+
+def assigned_settings(ctx: Context) -> List[Tuple[str, int, cst.Name]]:
+    """(name, statement, target) for each UPPER_CASE name the file assigns, first site only."""
+    out = []
+    for name, sites in ctx.facts.sites.items():
+        if not _SETTING.fullmatch(name):
+            continue
+        for site in sites:
+            if isinstance(site.node, cst.Name):
+                out.append((name, site.stmt, site.node))
+                break
+    return sorted(out, key=lambda item: item[1])
+
+
+def closest(name: str, candidates: object) -> Optional[str]:
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.8)
+    return matches[0] if matches else None
+
+
+class UnknownSetting(Rule):
+    code = "NBX501"
+    name = "unknown-setting"
+    summary = "An UPPER_CASE name that no NetBox release reads (a typo, or a setting of another "\
+        "tool)."
+    why = (
+        "NetBox copies the names it knows from configuration.py and silently ignores the rest, "
+        "so `ALLOWED_HOST = [...]` or `LOGIN_REQUIERD = True` has no effect and nothing says "
+        "so. Private names (`_HELPER`), SOCIAL_AUTH_* settings (passed to python-social-auth) "
+        "and names the file itself reads as helpers are not reported. AUTH_LDAP_* settings "
+        "belong in ldap_config.py: NetBox ignores them here."
+    )
+    valid = (
+        "ALLOWED_HOSTS = ['netbox.example.com']\n",
+        "BASE_DIR = '/opt/netbox'\nMEDIA_ROOT = BASE_DIR + '/media'\n",
+        "SOCIAL_AUTH_OKTA_OAUTH2_KEY = os.environ['OKTA_KEY']\n",
+    )
+    invalid = (
+        "ALLOWED_HOST = ['netbox.example.com']  # NBX501\n",
+        "AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'  # NBX501\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        known = netbox.known_names()
+        for name, stmt, node in assigned_settings(ctx):
+            if name in known or name in netbox.HARD_CODED or name.startswith("SOCIAL_AUTH_"):
+                continue
+            if name in ctx.loaded_names():
+                continue  # a helper the file reads itself
+            if name.startswith("AUTH_LDAP_") or name.startswith("LDAP_"):
+                yield self.at(f"{name} is ignored here: NetBox reads LDAP settings only from "
+                              "ldap_config.py", stmt, node)
+                continue
+            suggestion = closest(name, netbox.names_read(ctx.release))
+            hint = f"; did you mean {suggestion}?" if suggestion else ""
+            yield self.at(f"{name} is not a NetBox setting: NetBox {ctx.release} ignores "
+                          f"it{hint}", stmt, node)
+
+
+class SettingOfAnotherRelease(Rule):
+    code = "NBX502"
+    name = "setting-of-another-release"
+    summary = "A setting the target release no longer reads, has deprecated, or does not read "\
+        "yet."
+    why = (
+        "Settings are renamed and removed between releases (JOBRESULT_RETENTION became "
+        "JOB_RETENTION, the NAPALM_* settings moved to a plugin, STORAGE_BACKEND gave way to "
+        "STORAGES), and NetBox ignores the old names without a word: the retention, the "
+        "storage or the credentials silently fall back to defaults after an upgrade. A setting "
+        "from a newer release than the one deployed is ignored just the same."
+    )
+    valid = (
+        "JOB_RETENTION = 90\n",
+        Example("JOBRESULT_RETENTION = 90\n", "3.4"),
+    )
+    invalid = (
+        "JOBRESULT_RETENTION = 90  # NBX502\n",
+        "NAPALM_USERNAME = 'netbox'  # NBX502\n",
+        Example("API_TOKEN_PEPPERS = {1: os.environ['PEPPER']}  # NBX502\n", "4.4"),
+        "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX502\n",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        release = ctx.release
+        for name, stmt, node in assigned_settings(ctx):
+            message = None
+            if name.startswith("SOCIAL_AUTH_"):
+                if release < SOCIAL_AUTH_FROM:
+                    message = f"{name}: NetBox passes SOCIAL_AUTH_* settings on from 3.1"
+            elif name in netbox.READ_BY:
+                message = self._message(name, release)
+            if message:
+                yield self.at(message, stmt, node)
+
+    def _message(self, name: str, release: Release) -> Optional[str]:
+        first, last = netbox.READ_BY[name]
+        replacement = netbox.REPLACEMENTS.get(name)
+        if release < first:
+            return f"{name} is read from NetBox {first} on: NetBox {release} ignores it"
+        if netbox.is_after(release, last):
+            note = f"; {replacement}" if replacement else ""
+            return f"{name} is no longer read: NetBox stopped reading it after {last}{note}"
+        deprecated = netbox.DEPRECATED.get(name)
+        if deprecated and release >= deprecated[0]:
+            return f"{name} is deprecated since NetBox {deprecated[0]}: {deprecated[1]}"
+        return None
+
+
+class HardCodedSetting(Rule):
+    code = "NBX503"
+    name = "setting-netbox-overrides"
+    summary = "A Django setting NetBox sets itself, so the file's value has no effect."
+    why = (
+        "NetBox fixes some Django settings in its own settings.py after reading the "
+        "configuration (STATIC_ROOT, X_FRAME_OPTIONS, SECURE_PROXY_SSL_HEADER, "
+        "USE_X_FORWARDED_HOST, LANGUAGE_CODE, SESSION_COOKIE_AGE). A value given for them "
+        "here is ignored; some have a NetBox setting of their own."
+    )
+    valid = ("LOGIN_TIMEOUT = 3600\nDEFAULT_LANGUAGE = 'de'\n",)
+    invalid = ("SESSION_COOKIE_AGE = 3600  # NBX503\n", "LANGUAGE_CODE = 'de'  # NBX503\n")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for name, stmt, node in assigned_settings(ctx):
+            if name in netbox.HARD_CODED:
+                yield self.at(f"{name} has no effect: NetBox sets it itself "
+                              f"({netbox.HARD_CODED[name]})", stmt, node)
