@@ -27,6 +27,8 @@ CASES = {
     "unrelated_configuration.py": "4.6",
     "clean_46.py": "4.6",
     "netbox_example_46.py": "4.6",
+    "netbox_example_37.py": "3.7",
+    "nixos_generated_42.py": "4.2",
 }
 
 
