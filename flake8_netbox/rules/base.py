@@ -136,6 +136,15 @@ def describe(value: Value) -> str:
     return "a value"
 
 
+def misspelling_of(container: DictV, wanted: str, known: Any) -> Optional[str]:
+    """The key of ``container`` that looks like a misspelt ``wanted`` (and is no known key)."""
+    import difflib
+
+    candidates = [k for k in container.entries if isinstance(k, str) and k not in known]
+    matches = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def can_be(values: List[Value], wanted: Any) -> List[Lit]:
     """The literal alternatives equal to ``wanted`` (environment defaults included)."""
     return [v for v in values if isinstance(v, Lit) and type(v.value) is type(wanted)

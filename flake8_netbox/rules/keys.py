@@ -7,12 +7,13 @@ from typing import Any, Iterable, Iterator, Optional
 
 from flake8_netbox import netbox
 from flake8_netbox.rules import redis_layout
-from flake8_netbox.rules.base import Context, Example, Finding, Rule, sub_dicts
+from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
+                                      sub_dicts)
 from flake8_netbox.values import DictV
 
 
 def _closest(key: str, candidates: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.7)
+    matches = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
@@ -55,7 +56,11 @@ class IgnoredKey(Rule):
             yield from self._redis(ctx, redis)
 
     def _database(self, database: DictV, path: str) -> Iterator[Finding]:
+        named_by_nbx003 = misspelling_of(database, "NAME", netbox.DATABASE_KEYS) \
+            if "NAME" not in database.entries else None
         for key in database.entries:
+            if key == named_by_nbx003:
+                continue  # NBX003 reports the missing NAME and names this key
             if isinstance(key, str) and key not in netbox.DATABASE_KEYS:
                 yield self._at(database, key, f"{path} has the key {_shown(key)}, which Django "
                                f"ignores{_closest(key, netbox.DATABASE_KEYS)}")
@@ -71,8 +76,10 @@ class IgnoredKey(Rule):
                                    f"ignores{_closest(str(key), netbox.FLAT_KEYS)}")
             return
         used = {layout.task_key, "caching"} - {None}
+        named_by_nbx003 = {misspelling_of(redis, section, netbox.SECTION_NAMES)
+                           for section in layout.missing}
         for key in redis.entries:
-            if key in used:
+            if key in used or key in named_by_nbx003:
                 continue
             if key == "webhooks":
                 message = (f"REDIS['webhooks'] is ignored: NetBox {ctx.release} reads the task "

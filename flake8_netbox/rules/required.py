@@ -6,7 +6,8 @@ from typing import Iterator
 
 from flake8_netbox import netbox
 from flake8_netbox.rules import redis_layout
-from flake8_netbox.rules.base import Context, Example, Finding, Rule, sub_dicts
+from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
+                                      sub_dicts)
 from flake8_netbox.values import DictV, compatible
 
 _COMPLETE = """\
@@ -130,8 +131,10 @@ class MissingEntry(Rule):
         for redis in ctx.dicts("REDIS"):
             layout = redis_layout.analyse(redis, ctx.release, not ctx.defaults_apply(redis))
             for section in layout.missing:
-                yield self.at(f"REDIS has no '{section}' section: NetBox {ctx.release} "
-                              "refuses to start without it", redis.stmt, redis.node)
+                yield self.at(f"REDIS has no '{section}' section"
+                              f"{_hint(redis, section, netbox.SECTION_NAMES)}: NetBox "
+                              f"{ctx.release} refuses to start without it", redis.stmt,
+                              redis.node)
         for databases in ctx.dicts("DATABASES"):
             if ctx.defaults_apply(databases) and "default" not in databases.entries:
                 yield self.at("DATABASES has no 'default' alias: NetBox refuses to start "
@@ -144,5 +147,11 @@ class MissingEntry(Rule):
 
     def _name(self, ctx: Context, database: DictV, path: str) -> Iterator[Finding]:
         if ctx.defaults_apply(database) and "NAME" not in database.entries:
-            yield self.at(f"{path} has no NAME: Django cannot connect to PostgreSQL without "
-                          "the database's name", database.stmt, database.node)
+            yield self.at(f"{path} has no NAME{_hint(database, 'NAME', netbox.DATABASE_KEYS)}: "
+                          "Django cannot connect to PostgreSQL without the database's name",
+                          database.stmt, database.node)
+
+
+def _hint(container: DictV, wanted: str, known: object) -> str:
+    key = misspelling_of(container, wanted, known)
+    return f" ({key!r} looks like a misspelling of it)" if key else ""
