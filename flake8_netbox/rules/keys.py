@@ -66,7 +66,7 @@ class IgnoredKey(Rule):
                                f"ignores{_closest(key, netbox.DATABASE_KEYS)}")
 
     def _redis(self, ctx: Context, redis: DictV) -> Iterator[Finding]:
-        layout = redis_layout.analyse(redis, ctx.release, True)
+        layout = redis_layout.analyse(redis, ctx.release, not ctx.defaults_apply(redis))
         if layout.wrong:
             return  # NBX005 reports the layout
         if layout.flat:
