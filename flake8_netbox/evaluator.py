@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Set
 
 import libcst as cst
 
@@ -60,11 +60,14 @@ class Facts:
     """The evaluator's answer: what each module-level name can hold."""
 
     def __init__(self, names: Dict[str, List[Slot]], sites: Dict[str, List[Site]],
-                 open_world: bool) -> None:
+                 open_world: bool, rebinding: bool = False) -> None:
         self.names = names
         self.sites = sites
         #: Names may come from elsewhere (star import, globals(), module __getattr__, exec).
         self.open_world = open_world
+        #: Code the evaluator cannot place in time (exec, writes to globals() or sys.modules)
+        #: may rebind or fill any setting: NetBox's defaults cannot be assumed for any dict.
+        self.rebinding = rebinding
 
     def values(self, name: str) -> List[Value]:
         return [slot.value for slot in self.names.get(name, ())]
@@ -85,33 +88,38 @@ _STAR_IMPORT = re.compile(r"import\s*\*")
 _NAMESPACE_WRITERS = {"update", "setdefault", "__setitem__", "pop", "clear"}
 
 
-def scan_open_world(tree: Optional[ast.AST], source: str) -> Tuple[bool, Set[str]]:
-    """Is the module open (names from elsewhere)? Also: names functions declare ``global``."""
+class OpenWorld(NamedTuple):
+    open_world: bool  # names may come from elsewhere: nothing is reported missing
+    rebinding: bool  # ... at a moment the evaluator cannot place: no defaults assumed
+    global_names: Set[str]  # names functions declare ``global``
+
+
+def scan_open_world(tree: Optional[ast.AST], source: str) -> OpenWorld:
+    """How the module can receive names from elsewhere, found on flake8's ast tree."""
     if tree is None or not (any(word in source for word in _OPEN_WORDS)
                             or ("*" in source and _STAR_IMPORT.search(source))):
-        return False, set()
-    open_world = False
+        return OpenWorld(False, False, set())
+    star = rebinding = False
     global_names: Set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-            open_world = True
+            star = True  # placed in time by the evaluator
         elif isinstance(node, ast.Global):
             global_names.update(node.names)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id == "exec":
-                open_world = True
+                rebinding = True
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
             if _is_namespace_call(node.value):
-                open_world = True
+                rebinding = True
         elif isinstance(node, ast.Attribute):
             if node.attr in _NAMESPACE_WRITERS and _is_namespace_call(node.value):
-                open_world = True
+                rebinding = True
             elif node.attr == "modules" and isinstance(node.value, ast.Name) and \
                     node.value.id == "sys":
-                open_world = True
-    if isinstance(tree, ast.Module):
-        open_world = open_world or _defines_module_getattr(tree.body)
-    return open_world, global_names
+                rebinding = True
+    getattr_ = isinstance(tree, ast.Module) and _defines_module_getattr(tree.body)
+    return OpenWorld(star or rebinding or getattr_, rebinding, global_names)
 
 
 def _is_namespace_call(node: ast.AST) -> bool:
@@ -204,7 +212,7 @@ class Evaluator:
         self.stmt = 0
         self.loop_depth = 0
         self._branches = 0
-        self.open_world, self._global_names = scan_open_world(tree, source)
+        self.world = scan_open_world(tree, source)
 
     # -- driver ----------------------------------------------------------------------------------
 
@@ -212,10 +220,10 @@ class Evaluator:
         for index, statement in enumerate(self.module.body):
             self.stmt = index
             self.exec_statement(statement)
-        for name in self._global_names:  # set by functions the file may call
+        for name in self.world.global_names:  # set by functions the file may call
             self.sites.setdefault(name, []).append(Site(None, 0, ()))
             self.names.setdefault(name, []).append(Slot(self.unknown(None), None, 0, ()))
-        return Facts(self.names, self.sites, self.open_world)
+        return Facts(self.names, self.sites, self.world.open_world, self.world.rebinding)
 
     def unknown(self, node: Any) -> Unknown:
         return Unknown(node, self.stmt, self.path)
@@ -284,7 +292,13 @@ class Evaluator:
 
     def exec_import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
-            return  # the module is open; scan_open_world has seen it
+            # Any public name bound so far may be replaced by the imported module's (modules
+            # such as os are taken to stay what they are).
+            for name, slots in list(self.names.items()):
+                if not name.startswith("_") and not all(isinstance(s.value, Ref) for s in slots):
+                    self.names[name] = slots + [Slot(self.unknown(node), node, self.stmt,
+                                                     self.path)]
+            return
         module = _dotted(node.module) if node.module is not None and not node.relative else ""
         for alias in node.names:
             name = _dotted(alias.name)

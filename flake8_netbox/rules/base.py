@@ -60,8 +60,15 @@ class Context:
         return _unique([s.value for s in self.facts.slots(name) if isinstance(s.value, DictV)])
 
     def defaults_apply(self, container: DictV) -> bool:
-        """May a key missing from ``container`` be taken as NetBox's default?"""
-        return not container.open and not self.open_world
+        """May a key missing from ``container`` be taken as NetBox's default? Not when the dict
+        may hold entries the evaluator cannot see, nor when exec or writes to globals() may
+        change any setting at a moment the evaluator cannot place."""
+        return not container.open and not self.facts.rebinding
+
+    def may_be_incomplete(self, container: DictV) -> bool:
+        """Could entries missing from ``container`` come from elsewhere? Then nothing in it is
+        reported missing (the module is open, or the dict holds unknown entries)."""
+        return container.open or self.open_world
 
 
 class Rule:

@@ -47,17 +47,17 @@ class IgnoredKey(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for database in ctx.dicts("DATABASE"):
-            yield from self._database(database, "DATABASE")
+            yield from self._database(ctx, database, "DATABASE")
         for databases in ctx.dicts("DATABASES"):
             for alias in databases.entries:
                 for database in sub_dicts(databases, alias):
-                    yield from self._database(database, f"DATABASES[{_shown(alias)}]")
+                    yield from self._database(ctx, database, f"DATABASES[{_shown(alias)}]")
         for redis in ctx.dicts("REDIS"):
             yield from self._redis(ctx, redis)
 
-    def _database(self, database: DictV, path: str) -> Iterator[Finding]:
+    def _database(self, ctx: Context, database: DictV, path: str) -> Iterator[Finding]:
         named_by_nbx003 = misspelling_of(database, "NAME", netbox.DATABASE_KEYS) \
-            if "NAME" not in database.entries else None
+            if "NAME" not in database.entries and not ctx.may_be_incomplete(database) else None
         for key in database.entries:
             if key == named_by_nbx003:
                 continue  # NBX003 reports the missing NAME and names this key
@@ -66,7 +66,7 @@ class IgnoredKey(Rule):
                                f"ignores{_closest(key, netbox.DATABASE_KEYS)}")
 
     def _redis(self, ctx: Context, redis: DictV) -> Iterator[Finding]:
-        layout = redis_layout.analyse(redis, ctx.release, not ctx.defaults_apply(redis))
+        layout = redis_layout.analyse(redis, ctx.release, ctx.may_be_incomplete(redis))
         if layout.wrong:
             return  # NBX005 reports the layout
         if layout.flat:

@@ -129,14 +129,14 @@ class MissingEntry(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for redis in ctx.dicts("REDIS"):
-            layout = redis_layout.analyse(redis, ctx.release, not ctx.defaults_apply(redis))
+            layout = redis_layout.analyse(redis, ctx.release, ctx.may_be_incomplete(redis))
             for section in layout.missing:
                 yield self.at(f"REDIS has no '{section}' section"
                               f"{_hint(redis, section, netbox.SECTION_NAMES)}: NetBox "
                               f"{ctx.release} refuses to start without it", redis.stmt,
                               redis.node)
         for databases in ctx.dicts("DATABASES"):
-            if ctx.defaults_apply(databases) and "default" not in databases.entries:
+            if not ctx.may_be_incomplete(databases) and "default" not in databases.entries:
                 yield self.at("DATABASES has no 'default' alias: NetBox refuses to start "
                               "without it", databases.stmt, databases.node)
             for alias in list(databases.entries):
@@ -146,7 +146,7 @@ class MissingEntry(Rule):
             yield from self._name(ctx, database, "DATABASE")
 
     def _name(self, ctx: Context, database: DictV, path: str) -> Iterator[Finding]:
-        if ctx.defaults_apply(database) and "NAME" not in database.entries:
+        if not ctx.may_be_incomplete(database) and "NAME" not in database.entries:
             yield self.at(f"{path} has no NAME{_hint(database, 'NAME', netbox.DATABASE_KEYS)}: "
                           "Django cannot connect to PostgreSQL without the database's name",
                           database.stmt, database.node)
