@@ -224,3 +224,43 @@ def test_deep_expressions_are_silence_not_an_error(source):
 
     results = check_source(source, DEFAULT_RELEASE)
     assert all("NBX000" not in message for _, _, message in results)
+
+
+def test_five_megabyte_configuration_is_handled_quickly(tmp_path):
+    import time
+
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    entries = "".join(f"    'site{i}': {{'asn': {i}, 'peers': ['192.0.2.1', '198.51.100.1']}},\n"
+                      for i in range(80_000))
+    source = ("ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = {}\n"
+              "PLUGINS_CONFIG = {\n" + entries + "}\n")
+    assert len(source) > 5_000_000
+    start = time.perf_counter()
+    check_source(source, DEFAULT_RELEASE)  # finding or silence, and no exception
+    assert time.perf_counter() - start < 5
+
+
+def test_huge_string_literal_is_still_checked(tmp_path):
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    source = "REDIS = {}\nALLOWED_HOSTS = ['x']\nSECRET_KEY = '" + "ab" * 2_500_000 + "'\n"
+    codes = [message.split()[0] for _, _, message in check_source(source, DEFAULT_RELEASE)]
+    assert "NBX102" in codes  # a repeated pattern, however long
+
+
+def test_ten_thousand_levels_of_nesting(tmp_path):
+    import time
+
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    source = "REDIS = " + "[" * 10_000 + "]" * 10_000 + "\nSECRET_KEY = 'x'\n"
+    start = time.perf_counter()
+    assert check_source(source, DEFAULT_RELEASE) == []  # Python rejects it: flake8's E999
+    assert time.perf_counter() - start < 5
+    (tmp_path / "configuration.py").write_text(source)
+    proc = flake8_subprocess(["--select=NBX,E999", "configuration.py"], tmp_path)
+    assert "Traceback" not in proc.stderr and "E999" in proc.stdout

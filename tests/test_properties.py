@@ -193,9 +193,16 @@ def test_never_raises_and_oracles_hold(gen):
 @given(configurations())
 def test_no_piece_of_a_generated_secret_is_printed(gen):
     messages = "\n".join(message for _, _, message in check_source(gen.source, DEFAULT_RELEASE))
+    # The messages' own words, with every secret replaced by a placeholder of the same length:
+    # a secret such as 'DEFAULT_' may coincide with them without being echoed.
+    blank = gen.source
+    for secret in sorted(gen.secrets, key=len, reverse=True):
+        blank = blank.replace(repr(secret), repr("\u00a7" * len(secret)))
+    vocabulary = "\n".join(m for _, _, m in check_source(blank, DEFAULT_RELEASE))
     for secret in gen.secrets:
         for start in range(len(secret) - 7):
-            assert secret[start:start + 8] not in messages, (secret, messages)
+            piece = secret[start:start + 8]
+            assert piece in vocabulary or piece not in messages, (secret, messages)
 
 
 ENCODINGS = {

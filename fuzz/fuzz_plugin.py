@@ -1,0 +1,229 @@
+"""Mutation fuzzing of the plugin as flake8 runs it (not part of the test suite).
+
+Takes the test fixtures and the bundled example, applies random byte and token mutations
+(deletions, duplications, truncation, unbalanced brackets, huge literals, 10,000-deep nesting,
+NUL bytes, invalid UTF-8, swapped and repeated lines, renamed settings, changed numbers), and
+feeds each mutant to the plugin the way flake8 does: flake8's own FileProcessor reads and
+decodes the file and builds the ast; inputs Python cannot parse are flake8's E999 and never
+reach plugins. ``--engine flake8`` runs flake8's whole command line in-process instead.
+
+    python fuzz/fuzz_plugin.py --inputs 200000 --workers 2 --seed 1
+
+Prints runs, inputs per second, how many mutants reached the plugin, findings, and failures
+(an exception escaping run(), an NBX000 finding, or an input taking more than 5 seconds);
+failing inputs are written to fuzz/failures/ to become regression tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + [ROOT / "examples" /
+                                                              "configuration.py"]
+FAILURES = Path(__file__).resolve().parent / "failures"
+SETTINGS = [b"ALLOWED_HOSTS", b"DATABASE", b"DATABASES", b"REDIS", b"SECRET_KEY", b"EMAIL",
+            b"DEBUG", b"API_TOKEN_PEPPERS", b"LOGIN_REQUIRED", b"CORS_ORIGIN_ALLOW_ALL"]
+SLOW_SECONDS = 5.0
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    for _ in range(rng.randint(1, 4)):
+        data = rng.choice(MUTATIONS)(data, rng)
+    return data
+
+
+def _span(data: bytes, rng: random.Random) -> Tuple[int, int]:
+    if not data:
+        return 0, 0
+    start = rng.randrange(len(data))
+    return start, min(len(data), start + rng.randint(1, 64))
+
+
+def delete(data, rng):
+    a, b = _span(data, rng)
+    return data[:a] + data[b:]
+
+
+def duplicate(data, rng):
+    a, b = _span(data, rng)
+    return data[:b] + data[a:b] + data[b:]
+
+
+def truncate(data, rng):
+    return data[:rng.randrange(len(data) + 1)]
+
+
+def insert(data, rng, piece):
+    at = rng.randrange(len(data) + 1)
+    return data[:at] + piece + data[at:]
+
+
+def bracket(data, rng):
+    return insert(data, rng, rng.choice([b"(", b")", b"[", b"]", b"{", b"}", b"'", b'"""']))
+
+
+def huge_literal(data, rng):
+    scale = 10 if rng.random() < 0.05 else 1  # the largest ones are slow to parse: keep them rare
+    piece = rng.choice([b"'" + b"a" * 100_000 * scale + b"'", b"9" * 5000,
+                        b"[" + b"0," * 10_000 * scale + b"]", b"'%s' % 'x'" * 1000])
+    return re.sub(rb"(?<== )[^\n]+", lambda m: piece, data, count=1) if rng.random() < 0.5 \
+        else insert(data, rng, piece)
+
+
+def deep_nesting(data, rng):
+    depth = rng.choice([150, 198, 201, 1000, 10_000])
+    opener = rng.choice([b"[", b"(", b"{", b"{'a': "])
+    closer = {b"[": b"]", b"(": b")", b"{": b"}", b"{'a': ": b"}"}[opener]
+    return data + b"\nREDIS = " + opener * depth + b"0" + closer * depth + b"\n"
+
+
+def nul(data, rng):
+    return insert(data, rng, b"\x00")
+
+
+def bad_utf8(data, rng):
+    return insert(data, rng, rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xfe\xff"]))
+
+
+def swap_lines(data, rng):
+    lines = data.split(b"\n")
+    if len(lines) > 2:
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    return b"\n".join(lines)
+
+
+def repeat_line(data, rng):
+    lines = data.split(b"\n")
+    i = rng.randrange(len(lines))
+    lines.insert(i, lines[i])
+    return b"\n".join(lines)
+
+
+def rename(data, rng):
+    a, b = rng.choice(SETTINGS), rng.choice(SETTINGS)
+    return data.replace(a, b, rng.randint(1, 3))
+
+
+def number(data, rng):
+    return re.sub(rb"\b\d+\b", lambda m: str(rng.choice([0, 1, -1, 32768, 10**30])).encode(),
+                  data, count=rng.randint(1, 5))
+
+
+MUTATIONS = [delete, duplicate, truncate, bracket, huge_literal, deep_nesting, nul, bad_utf8,
+             swap_lines, repeat_line, rename, number]
+
+
+def options() -> argparse.Namespace:
+    return argparse.Namespace(hang_closing=False, indent_size=4, max_line_length=79,
+                              max_doc_length=None, verbose=0)
+
+
+def run_plugin(path: str) -> Tuple[str, int]:
+    """('e999' | 'ok' | 'nbx000', findings) for one file, as flake8 would run the plugin."""
+    from flake8.processor import FileProcessor
+
+    from flake8_netbox.plugin import NetBoxPlugin
+
+    try:
+        processor = FileProcessor(path, options())
+        tree = processor.build_ast()
+    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError, TypeError):
+        return "e999", 0
+    results = list(NetBoxPlugin(tree, path, processor.lines).run())
+    if any(message.startswith("NBX000") for _, _, message, _ in results):
+        return "nbx000", len(results)
+    return "ok", len(results)
+
+
+def run_flake8(path: str) -> Tuple[str, int]:
+    import contextlib
+    import io
+
+    from flake8.main.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--select=NBX,E999", "--format=%(code)s", path])
+    codes = out.getvalue().split()
+    if "NBX000" in codes:
+        return "nbx000", len(codes)
+    return ("e999" if "E999" in codes else "ok"), len([c for c in codes if c != "E999"])
+
+
+def worker(args: Tuple[int, int, str]) -> Dict[str, object]:
+    count, seed, engine = args
+    rng = random.Random(seed)
+    seeds = [path.read_bytes() for path in SEEDS]
+    stats: Dict[str, object] = {"runs": 0, "e999": 0, "ok": 0, "findings": 0, "failures": [],
+                                "slowest": 0.0}
+    run = run_plugin if engine == "plugin" else run_flake8
+    folder = tempfile.mkdtemp(prefix="nbx-fuzz-")
+    path = os.path.join(folder, "configuration.py")
+    for index in range(count):
+        data = mutate(rng.choice(seeds), rng)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        start = time.perf_counter()
+        try:
+            outcome, findings = run(path)
+        except BaseException as error:  # what would abort a user's flake8 run
+            outcome, findings = f"exception {type(error).__name__}", 0
+            detail = traceback.format_exc()
+        else:
+            detail = ""
+        elapsed = time.perf_counter() - start
+        stats["runs"] += 1  # type: ignore[operator]
+        stats["slowest"] = max(stats["slowest"], elapsed)  # type: ignore[type-var]
+        if outcome in ("ok", "e999"):
+            stats[outcome] += 1  # type: ignore[operator]
+            stats["findings"] += findings  # type: ignore[operator]
+        if outcome not in ("ok", "e999") or elapsed > SLOW_SECONDS:
+            FAILURES.mkdir(exist_ok=True)
+            name = FAILURES / f"seed{seed}-{index}.py"
+            name.write_bytes(data)
+            stats["failures"].append(  # type: ignore[union-attr]
+                (str(name), outcome, round(elapsed, 2), detail[-2000:]))
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inputs", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", choices=["plugin", "flake8"], default="plugin")
+    args = parser.parse_args()
+    share = [args.inputs // args.workers + (1 if i < args.inputs % args.workers else 0)
+             for i in range(args.workers)]
+    start = time.perf_counter()
+    with multiprocessing.Pool(args.workers) as pool:
+        parts = pool.map(worker, [(n, args.seed * 1000 + i, args.engine)
+                                  for i, n in enumerate(share)])
+    elapsed = time.perf_counter() - start
+    total = {key: sum(part[key] for part in parts) for key in ("runs", "e999", "ok", "findings")}
+    failures = [f for part in parts for f in part["failures"]]  # type: ignore[union-attr]
+    slowest = max(part["slowest"] for part in parts)  # type: ignore[type-var]
+    print(f"engine {args.engine}, seed {args.seed}, {args.workers} workers: {total['runs']} "
+          f"inputs in {elapsed:.0f} s ({total['runs'] / elapsed:.0f} inputs/s); "
+          f"{total['ok']} reached the plugin ({total['findings']} findings), "
+          f"{total['e999']} were E999 for flake8; slowest input {slowest:.2f} s; "
+          f"failures: {len(failures)}")
+    for name, outcome, seconds, detail in failures[:20]:
+        print(f"  {name}: {outcome} ({seconds} s)\n{detail}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
