@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import gc
-from typing import Collection, Iterable, List, Optional, Tuple, Type
+from typing import Collection, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 import libcst as cst
 
@@ -15,7 +15,7 @@ from flake8_netbox.evaluator import evaluate
 from flake8_netbox.netbox import Release
 from flake8_netbox.positions import Positioner
 from flake8_netbox.rules import ALL_RULES
-from flake8_netbox.rules.base import Context, Finding, Rule
+from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
 
 #: Files whose ast has more nodes than this (about 80,000 lines of dicts) are not checked:
 #: libcst would need more than a few seconds. NetBox configurations stay far below (a
@@ -26,17 +26,31 @@ MAX_NODES = 150_000
 Result = Tuple[int, int, str]
 
 
+class Target(NamedTuple):
+    """What is being checked besides the text: the release, and how the file is used."""
+
+    release: Release
+    kind: str = NETBOX  # NetBox's configuration.py, or ldap_config.py
+    whole: bool = True  # a whole configuration, not one part of a split one
+    bound_elsewhere: FrozenSet[str] = frozenset()  # bound by other files of its directory
+
+
 def check_source(source: str, release: Release, tree: Optional[ast.Module] = None,
-                 rules: Iterable[Type[Rule]] = ALL_RULES,
-                 opt_in: Collection[str] = ()) -> List[Result]:
-    """Findings for one configuration, sorted by position. Never executes ``source``.
-    Opt-in rules run only when their code is in ``opt_in``."""
+                 rules: Iterable[Type[Rule]] = ALL_RULES, opt_in: Collection[str] = (),
+                 kind: str = NETBOX, whole: bool = True,
+                 bound_elsewhere: FrozenSet[str] = frozenset()) -> List[Result]:
+    """Findings for one configuration file of ``kind``, sorted by position. Never executes
+    ``source``. Opt-in rules run only when their code is in ``opt_in``; a part of a split
+    configuration (not ``whole``) is not judged on what it lacks."""
+    chosen = [rule for rule in rules
+              if kind in rule.applies_to and (not rule.opt_in or rule.code in opt_in)]
+    target = Target(release, kind, whole, frozenset(bound_elsewhere))
     # The syntax tree is hundreds of thousands of acyclic objects: letting the cyclic garbage
     # collector walk them again and again while they are built costs more than the checks.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(source, release, tree, rules, opt_in)
+        return _check(source, tree, chosen, target)
     finally:
         if collecting:
             gc.enable()
@@ -54,8 +68,8 @@ def too_costly(source: str, tree: ast.AST) -> bool:
     return False
 
 
-def _check(source: str, release: Release, tree: Optional[ast.Module],
-           rules: Iterable[Type[Rule]], opt_in: Collection[str]) -> List[Result]:
+def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], target: Target
+           ) -> List[Result]:
     if tree is None:  # Python's own parser first: it rejects what libcst could choke on
         try:
             tree = ast.parse(source)
@@ -68,14 +82,11 @@ def _check(source: str, release: Release, tree: Optional[ast.Module],
     except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
         return []
     try:
-        facts = evaluate(module, tree, source)
-        ctx = Context(facts, release, tree)
+        ctx = Context(evaluate(module, tree, source), target.release, tree, target.whole,
+                      target.bound_elsewhere)
         findings: List[Finding] = []
         for rule in rules:
-            if rule.opt_in and rule.code not in opt_in:
-                continue
-            instance: Rule = rule()
-            findings.extend(instance.check(ctx))
+            findings.extend(rule().check(ctx))
         positions = Positioner(module, tree)
         results = set()
         for finding in findings:

@@ -9,19 +9,23 @@ unless ``--show-source`` is given on the command line.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from typing import List, Optional, Sequence
 
 USAGE = """\
 usage: flake8-netbox [PATHS ...] [--netbox-version X.Y] [--netbox-files PATTERNS] [flake8 options]
+       flake8-netbox --config-dir FOLDER [flake8 options]
        flake8-netbox --explain NBXnnn
        flake8-netbox --list-rules
 
 Lint NetBox configuration files with the NBX rules only. PATHS default to the current
 directory (searched for configuration.py files); files named explicitly are checked whatever
 their name when they look like a NetBox configuration; '-' reads standard input (name it with
---stdin-display-name). Every flake8 option is accepted: see flake8 --help.
+--stdin-display-name). --config-dir judges a container image's configuration folder as one
+configuration: a setting is missing only when none of its files binds it. Every flake8 option
+is accepted: see flake8 --help.
 Exit status: 0 no findings, 1 findings, 2 usage error.
 """
 
@@ -95,6 +99,34 @@ def flake8_arguments(args: Sequence[str]) -> List[str]:
     return ours + list(args)
 
 
+def configuration_dir(folder: str) -> List[str]:
+    """flake8 arguments for a container image's configuration folder, judged as one
+    configuration: its files in the order the image loads them (configuration.py first, then
+    the others sorted by name), each setting missing only when no file binds it."""
+    import ast
+    import tokenize
+
+    from flake8_netbox.plugin import bound_names
+    from flake8_netbox.evaluator import scan_open_world
+
+    paths = sorted(os.path.join(folder, name) for name in os.listdir(folder)
+                   if name.endswith(".py"))
+    paths.sort(key=lambda path: os.path.basename(path) != "configuration.py")
+    bound: List[str] = []
+    for path in paths:
+        try:
+            with tokenize.open(path) as handle:
+                source = handle.read()
+            tree = ast.parse(source)
+        except (OSError, SyntaxError, ValueError, UnicodeError):
+            continue  # flake8 reports it (E999)
+        if scan_open_world(tree, source).open_world:
+            bound += ["ALLOWED_HOSTS", "DATABASE", "DATABASES", "REDIS", "SECRET_KEY"]
+        bound += bound_names(tree)
+    return ["--netbox-complete-parts", f"--netbox-dir-bound={','.join(sorted(set(bound)))}",
+            *paths]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if "-h" in args or "--help" in args:
@@ -105,6 +137,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return explain(code) if code else _usage("--explain needs a code, e.g. NBX201")
     if "--list-rules" in args:
         return list_rules()
+    folder = _value(args, "--config-dir")
+    if folder is not None:
+        if not folder or not os.path.isdir(folder):
+            return _usage(f"--config-dir needs a folder, not {folder!r}")
+        args = configuration_dir(folder) + args
 
     from flake8.main.cli import main as flake8_main
 

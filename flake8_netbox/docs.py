@@ -15,8 +15,10 @@ END = "<!-- end of rule reference -->"
 def _blocks(items: list) -> List[str]:
     out = []
     for example in examples(items):
-        note = "" if example.netbox_version == str(DEFAULT_RELEASE) else \
-            f"With `--netbox-version {example.netbox_version}`:\n\n"
+        where = [] if example.filename == "configuration.py" else [f"In `{example.filename}`"]
+        if example.netbox_version != str(DEFAULT_RELEASE):
+            where.append(f"with `--netbox-version {example.netbox_version}`")
+        note = (", ".join(where) + ":\n\n").capitalize() if where else ""
         out.append(f"{note}```python\n{example.code.rstrip()}\n```\n")
     return out
 

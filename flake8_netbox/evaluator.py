@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Set
+from typing import (Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Set,
+                    Tuple)
 
 import libcst as cst
 
@@ -68,6 +69,8 @@ class Facts:
         #: Code the evaluator cannot place in time (exec, writes to globals() or sys.modules)
         #: may rebind or fill any setting: NetBox's defaults cannot be assumed for any dict.
         self.rebinding = rebinding
+        #: (option, value) alternatives of each module-level ldap.set_option() call.
+        self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
 
     def values(self, name: str) -> List[Value]:
         return [slot.value for slot in self.names.get(name, ())]
@@ -213,6 +216,8 @@ class Evaluator:
         self.loop_depth = 0
         self._branches = 0
         self.world = scan_open_world(tree, source)
+        #: (option alternatives, value alternatives) of each module-level ldap.set_option().
+        self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
 
     # -- driver ----------------------------------------------------------------------------------
 
@@ -223,7 +228,9 @@ class Evaluator:
         for name in self.world.global_names:  # set by functions the file may call
             self.sites.setdefault(name, []).append(Site(None, 0, ()))
             self.names.setdefault(name, []).append(Slot(self.unknown(None), None, 0, ()))
-        return Facts(self.names, self.sites, self.world.open_world, self.world.rebinding)
+        facts = Facts(self.names, self.sites, self.world.open_world, self.world.rebinding)
+        facts.ldap_options = self.ldap_options
+        return facts
 
     def unknown(self, node: Any) -> Unknown:
         return Unknown(node, self.stmt, self.path)
@@ -283,11 +290,12 @@ class Evaluator:
     def exec_import(self, alias: cst.ImportAlias) -> None:
         dotted = _dotted(alias.name)
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            value: Value = Ref(dotted, alias, self.stmt) if dotted == "os" else self.unknown(alias)
+            value: Value = Ref(dotted, alias, self.stmt) if dotted in _MODULES \
+                else self.unknown(alias)
             self.bind_name(alias.asname.name.value, [value], alias.asname.name)
         else:
             top = dotted.split(".")[0]
-            value = Ref("os", alias, self.stmt) if top == "os" else self.unknown(alias)
+            value = Ref(top, alias, self.stmt) if top in _MODULES else self.unknown(alias)
             self.bind_name(top, [value], alias.name)
 
     def exec_import_from(self, node: cst.ImportFrom) -> None:
@@ -304,8 +312,8 @@ class Evaluator:
             name = _dotted(alias.name)
             bound = alias.asname.name.value if isinstance(
                 getattr(alias.asname, "name", None), cst.Name) else name
-            if module == "os" and name in ("environ", "getenv"):
-                value: Value = Ref(f"os.{name}", alias, self.stmt)
+            if module == "os" and name in ("environ", "getenv") or module == "ldap":
+                value: Value = Ref(f"{module}.{name}", alias, self.stmt)
             else:
                 value = self.unknown(alias)
             self.bind_name(bound, [value], alias)
@@ -564,8 +572,8 @@ class Evaluator:
         attr = node.attr.value
         out: List[Value] = []
         for base in self.eval(node.value):
-            if isinstance(base, Ref) and base.receiver is None and \
-                    f"{base.qualname}.{attr}" in _NAMESPACE:
+            if isinstance(base, Ref) and base.receiver is None and (
+                    f"{base.qualname}.{attr}" in _NAMESPACE or base.qualname == "ldap"):
                 out.append(Ref(f"{base.qualname}.{attr}", node, self.stmt))
             elif isinstance(base, (Lit, Env, DictV, ListV)):
                 out.append(Ref("." + attr, node, self.stmt, receiver=[base]))
@@ -610,11 +618,11 @@ class Evaluator:
         result = DictV(node, self.stmt, self.path)
         for element in node.elements:
             if isinstance(element, cst.DictElement):
-                keys = self.eval(element.key)
+                key = _key(self.eval(element.key))
                 values = self.eval(element.value)
-                if len(keys) == 1 and isinstance(keys[0], Lit) and _hashable(keys[0].value):
-                    result.entries.pop(keys[0].value, None)  # a repeated key moves to the end
-                    self.set_entry(result, keys[0].value, element.key, values, element.value)
+                if key is not _NO_KEY:
+                    result.entries.pop(key, None)  # a repeated key moves to the end
+                    self.set_entry(result, key, element.key, values, element.value)
                 else:
                     result.open = True
             else:
@@ -778,6 +786,9 @@ class Evaluator:
             if key is None:
                 return [self.unknown(node)]
             return self.env_lookup(node, self.eval(key), default)
+        if name == "ldap.set_option" and len(positional) == 2 and not starred:
+            self.ldap_options.append((self.eval(positional[0]), self.eval(positional[1])))
+            return [self.lit(None, node)]
         if name.startswith("builtins.") and not starred:
             return self.call_builtin(name[len("builtins."):], positional, keywords, node)
         if func.receiver is not None and not starred:
@@ -976,6 +987,22 @@ def _fast_literal(node: Any) -> Any:
 
 _BUILTINS = {"dict", "list", "tuple", "set", "str", "int", "float", "bool"}
 _NAMESPACE = {"os.environ", "os.getenv", "os.environ.get"}
+#: Modules whose names the evaluator follows: os for environment lookups, python-ldap for its
+#: option constants (ldap.OPT_X_TLS_REQUIRE_CERT and the like).
+_MODULES = {"os", "ldap"}
+
+
+def _key(keys: List[Value]) -> Any:
+    """A dict key the evaluator can follow: a hashable literal, or a module constant such as
+    ldap.OPT_REFERRALS (kept as ('ref', 'ldap.OPT_REFERRALS'))."""
+    if len(keys) != 1:
+        return _NO_KEY
+    key = keys[0]
+    if isinstance(key, Lit) and _hashable(key.value):
+        return key.value
+    if isinstance(key, Ref) and key.receiver is None and key.qualname.startswith("ldap."):
+        return ("ref", key.qualname)
+    return _NO_KEY
 
 
 def _dotted(node: Any) -> str:

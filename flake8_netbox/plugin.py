@@ -15,13 +15,14 @@ from typing import Any, ClassVar, FrozenSet, Iterator, List, Optional, Sequence,
 from flake8_netbox import __version__
 from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
 
-DEFAULT_PATTERNS: Tuple[str, ...] = ("configuration.py",)
+DEFAULT_PATTERNS: Tuple[str, ...] = ("configuration.py", "ldap_config.py")
 #: Names whose presence makes a file look like a NetBox configuration.
 RECOGNISING_NAMES = frozenset({"ALLOWED_HOSTS", "DATABASE", "DATABASES", "SECRET_KEY", "REDIS"})
 #: Codes that are off unless selected (kept here so that flake8 start-up needs no rule import;
 #: tests check it against the rules' ``opt_in`` flags).
 OPT_IN_CODES: Tuple[str, ...] = ("NBX303", "NBX407")
 STDIN_NAMES = ("stdin", "-", "")
+NETBOX, LDAP = "netbox", "ldap"  # the kinds of file (the same as rules.base.NETBOX, LDAP)
 
 Result = Tuple[int, int, str, type]
 
@@ -46,6 +47,10 @@ class NetBoxPlugin:
     opt_in: ClassVar[FrozenSet[str]] = frozenset()
     #: Files named on the flake8-netbox command line: checked whatever their name.
     named_files: ClassVar[FrozenSet[str]] = frozenset()
+    #: Report missing settings in configuration.py inside a "configuration" folder too.
+    complete_parts: ClassVar[bool] = False
+    #: Settings bound by other files of the configuration folder (flake8-netbox --config-dir).
+    dir_bound: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init__(self, tree: ast.AST, filename: str = "stdin",
                  lines: Optional[Sequence[str]] = None) -> None:
@@ -80,6 +85,21 @@ class NetBoxPlugin:
             default=False,
             help=argparse.SUPPRESS,  # set by the flake8-netbox command: files named on its
         )                            # command line are checked by content, whatever their name
+        manager.add_option(
+            "--netbox-complete-parts",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="Report settings missing from a configuration.py that sits in a folder named "
+                 "'configuration' (the container images' split layout), as for any other "
+                 "configuration.py.",
+        )
+        manager.add_option(
+            "--netbox-dir-bound",
+            default="",
+            comma_separated_list=True,
+            help=argparse.SUPPRESS,  # set by flake8-netbox --config-dir
+        )
         if OPT_IN_CODES:
             manager.extend_default_ignore(list(OPT_IN_CODES))
 
@@ -90,6 +110,8 @@ class NetBoxPlugin:
         extra = [p.strip() for p in getattr(options, "netbox_files", None) or () if p.strip()]
         cls.patterns = DEFAULT_PATTERNS + tuple(extra)
         cls.opt_in = opt_in_selected(options)
+        cls.complete_parts = bool(getattr(options, "netbox_complete_parts", False))
+        cls.dir_bound = frozenset(getattr(options, "netbox_dir_bound", None) or ())
         named: Sequence[str] = ()
         if getattr(options, "netbox_named_files", False):
             named = getattr(options, "filenames", None) or ()
@@ -98,13 +120,15 @@ class NetBoxPlugin:
 
     def run(self) -> Iterator[Result]:
         try:
-            if not self.is_configuration():
+            kind = self.kind()
+            if kind is None:
                 return
             from flake8_netbox.checker import check_source
 
             source = "".join(self.lines or ())
             tree = self.tree if isinstance(self.tree, ast.Module) else None
-            results = check_source(source, self.release, tree, opt_in=self.opt_in)
+            results = check_source(source, self.release, tree, opt_in=self.opt_in, kind=kind,
+                                   whole=self.is_whole(), bound_elsewhere=self.dir_bound)
         except (Exception, RecursionError) as error:  # never abort the user's whole lint run
             yield (1, 0, f"NBX000 flake8-netbox could not check this file "
                          f"({type(error).__name__}); please report it with the output of "
@@ -115,13 +139,39 @@ class NetBoxPlugin:
 
     # -- which files are configurations -------------------------------------------------------
 
-    def is_configuration(self) -> bool:
+    def kind(self) -> Optional[str]:
+        """"netbox" (configuration.py), "ldap" (ldap_config.py), or None: not checked."""
         if self.filename in STDIN_NAMES:
-            return looks_like_configuration(self.tree, strict=True)
+            return NETBOX if looks_like_configuration(self.tree, strict=True) else None
         if not matches(self.filename, self.patterns) and not (
                 self.named_files and os.path.abspath(self.filename) in self.named_files):
+            return None
+        names = set(bound_names(self.tree))
+        base = _base(self.filename)
+        if base == "configuration.py":
+            return NETBOX if names & RECOGNISING_NAMES else None
+        ldap_names = any(n.startswith(("AUTH_LDAP_", "LDAP_")) for n in names)
+        if base == "ldap_config.py" or (ldap_names and not names & RECOGNISING_NAMES):
+            return LDAP if ldap_names else None
+        # Another file the user pointed at (extra patterns, or named on the command line): a
+        # configuration, or a part of one (extra.py, plugins.py), if it sets any NetBox setting.
+        if names & RECOGNISING_NAMES:
+            return NETBOX
+        from flake8_netbox.netbox import known_names
+
+        return NETBOX if names & known_names() else None
+
+    def is_whole(self) -> bool:
+        """Missing settings are judged only in configuration.py (or stdin), and not in one
+        that sits in the container images' "configuration" folder beside the files that
+        complete it, unless asked (--netbox-complete-parts, or flake8-netbox --config-dir)."""
+        if self.filename in STDIN_NAMES:
+            return True
+        if _base(self.filename) not in ("configuration.py", "ldap_config.py"):
             return False
-        return looks_like_configuration(self.tree, strict=False)
+        folder = os.path.basename(os.path.dirname(os.path.abspath(self.filename)))
+        return self.complete_parts or folder != "configuration" or \
+            _base(self.filename) == "ldap_config.py"
 
 
 def opt_in_selected(options: argparse.Namespace) -> FrozenSet[str]:
@@ -133,6 +183,10 @@ def opt_in_selected(options: argparse.Namespace) -> FrozenSet[str]:
               *(getattr(options, "extend_select", None) or ())]
     return frozenset(code for code in OPT_IN_CODES
                      if any(len(prefix) >= 5 and code.startswith(prefix) for prefix in chosen))
+
+
+def _base(filename: str) -> str:
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def matches(filename: str, patterns: Sequence[str]) -> bool:

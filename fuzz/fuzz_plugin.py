@@ -26,7 +26,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + [ROOT / "examples" /

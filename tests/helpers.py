@@ -83,7 +83,7 @@ def expected_markers(source: str) -> List[Tuple[int, str]]:
 COMPOUND = re.compile(r"(if|try|for|while|with|def|class|match|async|@)\b")
 
 
-def as_configuration(snippet: str) -> Tuple[str, int]:
+def as_configuration(snippet: str, filename: str = "configuration.py") -> Tuple[str, int]:
     """Make a snippet a recognisable configuration: ``import os`` in front of line 1 (or on a
     line of its own before a compound statement: the offset returned says how far the lines
     moved), and a harmless ALLOWED_HOSTS appended when the snippet binds none of the names
@@ -95,7 +95,10 @@ def as_configuration(snippet: str) -> Tuple[str, int]:
         source, offset = "import os\n" + snippet, 1
     else:
         source = "import os; " + snippet
-    if not any(re.search(rf"^{name}\b", snippet, re.M) for name in RECOGNISING_NAMES):
+    if filename == "ldap_config.py":
+        if not re.search(r"^(AUTH_)?LDAP_", snippet, re.M):
+            source += "\nAUTH_LDAP_BIND_DN = ''\n"
+    elif not any(re.search(rf"^{name}\b", snippet, re.M) for name in RECOGNISING_NAMES):
         source += "\nALLOWED_HOSTS = ['netbox.example.com']\n"
     return source, offset
 

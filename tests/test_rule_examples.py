@@ -21,9 +21,9 @@ CASES = [
 
 @pytest.mark.parametrize("rule, example, kind", CASES)
 def test_example(rule, example, kind, tmp_path):
-    source, offset = as_configuration(example.code)
+    source, offset = as_configuration(example.code, example.filename)
     results = lint(source, tmp_path, f"--select={rule.code}",
-                   f"--netbox-version={example.netbox_version}")
+                   f"--netbox-version={example.netbox_version}", name=example.filename)
     found = Counter((r.row, r.code) for r in results)
     if kind == "valid":
         assert not found, f"valid example reported: {results}"

@@ -9,6 +9,8 @@ from flake8_netbox.rules.hardening import (AnonymousAccess, CorsAnyOrigin, Debug
                                            InsecureCookies, NoPasswordValidators,
                                            RedisTlsUnverified, WildcardHost)
 from flake8_netbox.rules.keys import IgnoredKey
+from flake8_netbox.rules.ldap import (CertificateChecksOff, ClearTextLdap, EmptyPasswordBind,
+                                      MissingServerUri, UnknownLdapSetting)
 from flake8_netbox.rules.names import HardCodedSetting, SettingOfAnotherRelease, UnknownSetting
 from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback, SecretLiteral
 from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
@@ -22,7 +24,8 @@ ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
         EnvironmentBoolean, ShortSecretKey, WeakSecretKey, BadPeppers, SharedDatabase,
         HardcodedPassword, SecretFallback, SecretLiteral, DebugOn, WildcardHost, CorsAnyOrigin,
         AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,
-        UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey,
+        UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey, MissingServerUri,
+        ClearTextLdap, CertificateChecksOff, EmptyPasswordBind, UnknownLdapSetting,
     ),
     key=lambda rule: rule.code,
 ))

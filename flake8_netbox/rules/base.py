@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import (Any, ClassVar, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple,
-                    Union)
+from typing import (Any, ClassVar, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence,
+                    Set, Tuple, Union)
 
 from flake8_netbox.evaluator import Absent, Facts
 from flake8_netbox.netbox import Release
 from flake8_netbox.values import DictV, Env, ListV, Lit, Slot, Value
 
 
+NETBOX, LDAP = "netbox", "ldap"
+
+
 @dataclass(frozen=True)
 class Example:
-    """A configuration snippet and the release it is checked against."""
+    """A configuration snippet, the release it is checked against, and the file it is in."""
 
     code: str
     netbox_version: str = "4.6"
+    filename: str = "configuration.py"
 
 
 class Finding(NamedTuple):
@@ -35,11 +39,20 @@ class Finding(NamedTuple):
 class Context:
     """What a rule may look at: the evaluated settings and the target release."""
 
-    def __init__(self, facts: Facts, release: Release, tree: Optional[ast.AST] = None) -> None:
+    def __init__(self, facts: Facts, release: Release, tree: Optional[ast.AST] = None,
+                 whole: bool = True, bound_elsewhere: FrozenSet[str] = frozenset()) -> None:
         self.facts = facts
         self.release = release
         self.tree = tree
+        #: The file is a whole configuration (not one part of a split one): settings it lacks
+        #: are missing, unless ``bound_elsewhere`` (by the other files of its directory).
+        self.whole = whole
+        self.bound_elsewhere = bound_elsewhere
         self._loaded: Optional[Set[str]] = None
+
+    def is_bound(self, name: str) -> bool:
+        """Bound in this file, or (split configurations) in another file of its directory."""
+        return self.facts.is_bound(name) or name in self.bound_elsewhere
 
     def loaded_names(self) -> Set[str]:
         """Names the module reads somewhere (helpers), from flake8's ast tree."""
@@ -83,6 +96,8 @@ class Rule:
     invalid: ClassVar[Sequence[Union[str, Example]]] = ()
     #: Off by default (flake8's extend_default_ignore); ``--extend-select`` turns it on.
     opt_in: ClassVar[bool] = False
+    #: The kinds of file it checks: NetBox's configuration.py, or ldap_config.py.
+    applies_to: ClassVar[FrozenSet[str]] = frozenset({NETBOX})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator, List, Tuple
 
-from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str, present_values
+from flake8_netbox.rules.base import (LDAP, NETBOX, Context, Example, Finding, Rule,
+                                      is_literal_str, present_values)
 from flake8_netbox.values import DictV, Lit, Value
 from flake8_netbox.weak_keys import is_published
 
@@ -56,6 +57,7 @@ def _published(value: str) -> str:
 class HardcodedPassword(Rule):
     code = "NBX301"
     name = "hardcoded-password"
+    applies_to = frozenset({NETBOX, LDAP})
     summary = "A password is written into the configuration as a string literal."
     why = (
         "A configuration file is copied, backed up and committed to git; a password in it "
@@ -74,6 +76,9 @@ class HardcodedPassword(Rule):
         "REDIS = {\n    'tasks': {'PASSWORD': 'hunter2hunter2'},  # NBX301\n"
         "    'caching': {'PASSWORD': ''},\n}\n",
         "SOCIAL_AUTH_GITHUB_SECRET = 'aa11bb22cc33dd44'  # NBX301\n",
+        Example("AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
+                "AUTH_LDAP_BIND_PASSWORD = 'Directory-Pa55'  # NBX301\n",
+                filename="ldap_config.py"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -90,6 +95,7 @@ class HardcodedPassword(Rule):
 class SecretFallback(Rule):
     code = "NBX302"
     name = "secret-environment-fallback"
+    applies_to = frozenset({NETBOX, LDAP})
     summary = ("An environment lookup for a password, SECRET_KEY or API token pepper falls back "
                "to a literal.")
     why = (
@@ -108,6 +114,9 @@ class SecretFallback(Rule):
         "DATABASE = {'PASSWORD': os.environ.get('DB_PASSWORD', 'netbox')}  # NBX302\n",
         "SECRET_KEY = os.getenv(\n    'SECRET_KEY',\n    'dev-key',  # NBX302\n)\n",
         "API_TOKEN_PEPPERS = {1: os.environ.get('PEPPER') or 'pepper-for-tests'}  # NBX302\n",
+        Example("AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
+                "AUTH_LDAP_BIND_PASSWORD = os.getenv('LDAP_PW', 'changeme')  # NBX302\n",
+                filename="ldap_config.py"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:

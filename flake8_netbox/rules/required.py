@@ -49,16 +49,16 @@ class MissingSetting(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.open_world:
+        if ctx.open_world or not ctx.whole:
             return
         yield from self._database(ctx)
         for name in netbox.ALWAYS_REQUIRED:
-            if not ctx.facts.is_bound(name):
+            if not ctx.is_bound(name):
                 yield self.at_module(f"{name} is missing: NetBox {ctx.release} refuses to "
                                      "start without it")
 
     def _database(self, ctx: Context) -> Iterator[Finding]:
-        has_single, has_multi = ctx.facts.is_bound("DATABASE"), ctx.facts.is_bound("DATABASES")
+        has_single, has_multi = ctx.is_bound("DATABASE"), ctx.is_bound("DATABASES")
         if netbox.databases_allowed(ctx.release):
             if not has_single and not has_multi:
                 yield self.at_module(f"DATABASES is missing: NetBox {ctx.release} refuses to "
