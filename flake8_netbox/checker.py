@@ -17,10 +17,10 @@ from flake8_netbox.positions import Positioner
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
 
-#: Files whose ast has more nodes than this (about 80,000 lines of dicts) are not checked:
+#: Files whose ast has more nodes than this (about 50,000 lines of dicts) are not checked:
 #: libcst would need more than a few seconds. NetBox configurations stay far below (a
 #: 300-line file has about 600); such files get silence, as documented.
-MAX_NODES = 150_000
+MAX_NODES = 100_000
 
 #: (line, column, message) as flake8 wants them; line 1-based, column 0-based.
 Result = Tuple[int, int, str]

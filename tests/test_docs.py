@@ -24,6 +24,6 @@ def test_repository_passes_its_own_flake8_configuration():
     import sys
 
     root = README.parent
-    proc = subprocess.run([sys.executable, "-m", "flake8", "flake8_netbox", "tests", "bench", "fuzz",
-                           "tools"], cwd=root, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "flake8", "flake8_netbox", "tests", "bench",
+                           "fuzz", "tools"], cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

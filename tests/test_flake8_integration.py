@@ -264,3 +264,17 @@ def test_ten_thousand_levels_of_nesting(tmp_path):
     (tmp_path / "configuration.py").write_text(source)
     proc = flake8_subprocess(["--select=NBX,E999", "configuration.py"], tmp_path)
     assert "Traceback" not in proc.stderr and "E999" in proc.stdout
+
+
+def test_fuzz_regression_hundred_thousand_element_list(tmp_path):
+    """Found by fuzz/fuzz_plugin.py (seed 1): a fixture with a 100,000-element list pasted in
+    took libcst over 5 seconds under load. Such files are now left unchecked (silence)."""
+    import time
+
+    source = (FIXTURES / "netbox27_webhooks.py").read_text().replace(
+        "ALLOWED_HOSTS = [", "ALLOWED_HOSTS = [" + "0," * 100_000, 1)
+    (tmp_path / "configuration.py").write_text(source)
+    start = time.perf_counter()
+    proc = flake8_subprocess(["--select=NBX", "configuration.py"], tmp_path)
+    assert time.perf_counter() - start < 10
+    assert "Traceback" not in proc.stderr and "NBX000" not in proc.stdout
