@@ -38,6 +38,15 @@ def password_values(ctx: Context) -> List[Tuple[str, Value]]:
     return found
 
 
+def key_values(ctx: Context) -> List[Tuple[str, Value]]:
+    """(setting path, value) for SECRET_KEY and every API token pepper."""
+    found = [("SECRET_KEY", slot.value) for slot in ctx.slots("SECRET_KEY")]
+    for peppers in ctx.dicts("API_TOKEN_PEPPERS"):
+        for key in peppers.entries:
+            found += [(f"API_TOKEN_PEPPERS[{key!r}]", v) for v in present_values(peppers, key)]
+    return found
+
+
 def _dicts(values: List[Value]) -> List[DictV]:
     return [v for v in values if isinstance(v, DictV)]
 
@@ -120,12 +129,7 @@ class SecretFallback(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        places = password_values(ctx)
-        places += [("SECRET_KEY", slot.value) for slot in ctx.slots("SECRET_KEY")]
-        for peppers in ctx.dicts("API_TOKEN_PEPPERS"):
-            for key in peppers.entries:
-                places += [(f"API_TOKEN_PEPPERS[{key!r}]", v)
-                           for v in present_values(peppers, key)]
+        places = password_values(ctx) + key_values(ctx)
         seen = set()
         for path, value in places:
             if not (isinstance(value, Lit) and isinstance(value.value, str) and value.value
@@ -160,11 +164,7 @@ class SecretLiteral(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        values = [("SECRET_KEY", slot.value) for slot in ctx.slots("SECRET_KEY")]
-        for peppers in ctx.dicts("API_TOKEN_PEPPERS"):
-            for key in peppers.entries:
-                values += [("an API token pepper", v) for v in present_values(peppers, key)]
-        for what, value in values:
+        for path, value in key_values(ctx):
             if is_literal_str(value) and value.value:
-                yield self.at_value(f"{what} is written in the file: read it from the "
+                yield self.at_value(f"{path} is written in the file: read it from the "
                                     "environment or a secret file", value)
