@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 from typing import Collection, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 import libcst as cst
@@ -21,6 +22,9 @@ from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
 #: libcst would need more than a few seconds. NetBox configurations stay far below (a
 #: 300-line file has about 600); such files get silence, as documented.
 MAX_NODES = 100_000
+#: ... or whose nodes' depths add up to more than this (a 30,000-line configuration: 230,000).
+MAX_DEPTH_SUM = 400_000
+_BRACKETS = re.compile(r"[][(){}]")
 
 #: (line, column, message) as flake8 wants them; line 1-based, column 0-based.
 Result = Tuple[int, int, str]
@@ -59,13 +63,39 @@ def check_source(source: str, release: Release, tree: Optional[ast.Module] = Non
 def too_costly(source: str, tree: ast.AST) -> bool:
     """Would libcst need more than a few seconds? It spends 20-30 us per node of Python's own
     syntax tree (2 s for a 30,000-line configuration, 20 s for 150,000 lines), while a long
-    string literal, one node, costs nothing. Small files are not even counted."""
-    if len(source) < 100_000:
-        return False
-    for count, _ in enumerate(ast.walk(tree)):
-        if count > MAX_NODES:
-            return True
-    return False
+    string literal, one node, costs nothing; and inside deep nesting each node costs in
+    proportion to its depth (a 20 KB file with a list 150 brackets deep took 14 s, found by
+    fuzzing). Usual files are not even walked."""
+    if len(source) >= 100_000:
+        for count, _ in enumerate(ast.walk(tree)):
+            if count > MAX_NODES:
+                return True
+    return _bracket_depth(source) >= 30 and _depth_sum(tree) > MAX_DEPTH_SUM
+
+
+def _bracket_depth(source: str) -> int:
+    """Deepest bracket nesting, counted on the text (brackets in strings count too: only a
+    hint that the ast is worth walking)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _depth_sum(tree: ast.AST) -> int:
+    total = 0
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        total += depth
+        if total > MAX_DEPTH_SUM:
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return total
 
 
 def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], target: Target

@@ -278,3 +278,21 @@ def test_fuzz_regression_hundred_thousand_element_list(tmp_path):
     proc = flake8_subprocess(["--select=NBX", "configuration.py"], tmp_path)
     assert time.perf_counter() - start < 10
     assert "Traceback" not in proc.stderr and "NBX000" not in proc.stdout
+
+
+def test_fuzz_regression_deep_nesting_around_a_long_list(tmp_path):
+    """Found by fuzz/fuzz_plugin.py (seed 1): 20 KB, a list of 10,000 items inside dicts 150
+    deep; libcst took 14 s. Such files are now left unchecked (silence), quickly."""
+    import time
+
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    source = ("ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = " + "{'a': " * 150 +
+              "[" + "0," * 10_000 + "]" + "}" * 150 + "\n")
+    start = time.perf_counter()
+    assert check_source(source, DEFAULT_RELEASE) == []
+    assert time.perf_counter() - start < 3
+    shallow = "ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = " + "{'a': " * 20 + \
+        "[" + "0," * 10_000 + "]" + "}" * 20 + "\n"
+    assert any("NBX101" in m for _, _, m in check_source(shallow, DEFAULT_RELEASE))
