@@ -22,9 +22,11 @@ from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
 #: libcst would need more than a few seconds. NetBox configurations stay far below (a
 #: 300-line file has about 600); such files get silence, as documented.
 MAX_NODES = 100_000
-#: ... or whose nodes' depths add up to more than this (a 30,000-line configuration: 230,000).
-MAX_DEPTH_SUM = 400_000
+#: ... or, when nested 30 brackets deep or more, whose separators weighted by their depth add
+#: up to more than this (libcst needs about 5 us per unit there: 3 s).
+MAX_NESTED_WEIGHT = 600_000
 _BRACKETS = re.compile(r"[][(){}]")
+_SEPARATORS = re.compile(r"[][(){},:=+*%|]")
 
 #: (line, column, message) as flake8 wants them; line 1-based, column 0-based.
 Result = Tuple[int, int, str]
@@ -64,18 +66,18 @@ def too_costly(source: str, tree: ast.AST) -> bool:
     """Would libcst need more than a few seconds? It spends 20-30 us per node of Python's own
     syntax tree (2 s for a 30,000-line configuration, 20 s for 150,000 lines), while a long
     string literal, one node, costs nothing; and inside deep nesting each node costs in
-    proportion to its depth (a 20 KB file with a list 150 brackets deep took 14 s, found by
-    fuzzing). Usual files are not even walked."""
+    proportion to its depth (20 KB files with a 10,000-item list inside 150 to 198 levels of
+    dicts or parentheses took 7 to 14 s, found by fuzzing). Usual files are not even walked."""
     if len(source) >= 100_000:
         for count, _ in enumerate(ast.walk(tree)):
             if count > MAX_NODES:
                 return True
-    return _bracket_depth(source) >= 30 and _depth_sum(tree) > MAX_DEPTH_SUM
+    return _bracket_depth(source) >= 30 and _nested_weight(source) > MAX_NESTED_WEIGHT
 
 
 def _bracket_depth(source: str) -> int:
     """Deepest bracket nesting, counted on the text (brackets in strings count too: only a
-    hint that the ast is worth walking)."""
+    hint that the slower estimate below is worth making)."""
     depth = deepest = 0
     for match in _BRACKETS.finditer(source):
         if match.group() in "([{":
@@ -86,16 +88,20 @@ def _bracket_depth(source: str) -> int:
     return deepest
 
 
-def _depth_sum(tree: ast.AST) -> int:
-    total = 0
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        total += depth
-        if total > MAX_DEPTH_SUM:
+def _nested_weight(source: str) -> int:
+    """Separators and brackets, each weighted by the bracket depth it stands at: what libcst's
+    parse time follows in deeply nested text (parentheses included, which the ast drops)."""
+    depth = weight = 0
+    for match in _SEPARATORS.finditer(source):
+        char = match.group()
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        weight += max(depth, 1)
+        if weight > MAX_NESTED_WEIGHT:
             break
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return total
+    return weight
 
 
 def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], target: Target

@@ -282,7 +282,8 @@ def test_fuzz_regression_hundred_thousand_element_list(tmp_path):
 
 def test_fuzz_regression_deep_nesting_around_a_long_list(tmp_path):
     """Found by fuzz/fuzz_plugin.py (seed 1): 20 KB, a list of 10,000 items inside dicts 150
-    deep; libcst took 14 s. Such files are now left unchecked (silence), quickly."""
+    deep, or inside 198 parentheses; libcst took 14 s and 11 s. Such files are now left
+    unchecked (silence), quickly."""
     import time
 
     from flake8_netbox.checker import check_source
@@ -292,6 +293,11 @@ def test_fuzz_regression_deep_nesting_around_a_long_list(tmp_path):
               "[" + "0," * 10_000 + "]" + "}" * 150 + "\n")
     start = time.perf_counter()
     assert check_source(source, DEFAULT_RELEASE) == []
+    assert time.perf_counter() - start < 3
+    parentheses = ("ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = " + "(" * 198 +
+                   "[" + "0," * 10_000 + "]" + ")" * 198 + "\n")  # the ast keeps no trace
+    start = time.perf_counter()
+    assert check_source(parentheses, DEFAULT_RELEASE) == []
     assert time.perf_counter() - start < 3
     shallow = "ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = " + "{'a': " * 20 + \
         "[" + "0," * 10_000 + "]" + "}" * 20 + "\n"
