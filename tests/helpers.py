@@ -105,3 +105,20 @@ def as_configuration(snippet: str, filename: str = "configuration.py") -> Tuple[
 
 def shifted(markers: List[Tuple[int, str]], offset: int) -> List[Tuple[int, str]]:
     return [(line + offset, code) for line, code in markers]
+
+
+#: The head of a small configuration: NBX301 on line 6, NBX201 on line 10; the tests that use it
+#: add a SECRET_KEY line of their own (line 12).
+SMALL_CONFIGURATION = """\
+import os
+
+ALLOWED_HOSTS = ['netbox.example.com']
+DATABASE = {
+    'NAME': 'netbox',
+    'PASSWORD': 'db-password-in-git',
+}
+REDIS = {
+    'tasks': {'HOST': 'localhost', 'DATABASE': 0},
+    'caching': {'HOST': 'localhost', 'DATABASE': 0},
+}
+"""

@@ -7,22 +7,9 @@ import sys
 
 import pytest
 
-from helpers import parse
+from helpers import SMALL_CONFIGURATION, parse
 
-SOURCE = """\
-import os
-
-ALLOWED_HOSTS = ['netbox.example.com']
-DATABASE = {
-    'NAME': 'netbox',
-    'PASSWORD': 'db-password-in-git',
-}
-REDIS = {
-    'tasks': {'HOST': 'localhost', 'DATABASE': 0},
-    'caching': {'HOST': 'localhost', 'DATABASE': 0},
-}
-SECRET_KEY = os.environ.get('SECRET_KEY', 'fallback-key')
-"""
+SOURCE = SMALL_CONFIGURATION + "SECRET_KEY = os.environ.get('SECRET_KEY', 'fallback-key')\n"
 
 
 def position(needle: str, occurrence: int = 1):

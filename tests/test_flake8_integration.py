@@ -8,24 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import flake8_inprocess, flake8_subprocess, parse
+from helpers import SMALL_CONFIGURATION, flake8_inprocess, flake8_subprocess, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-BAD = """\
-import os
-
-ALLOWED_HOSTS = ['netbox.example.com']
-DATABASE = {
-    'NAME': 'netbox',
-    'PASSWORD': 'db-password-in-git',
-}
-REDIS = {
-    'tasks': {'HOST': 'localhost', 'DATABASE': 0},
-    'caching': {'HOST': 'localhost', 'DATABASE': 0},
-}
-SECRET_KEY = 'short'
-"""
+BAD = SMALL_CONFIGURATION + "SECRET_KEY = 'short'\n"
 
 
 def codes(results):
