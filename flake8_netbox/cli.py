@@ -106,7 +106,7 @@ def configuration_dir(folder: str) -> List[str]:
     import ast
     import tokenize
 
-    from flake8_netbox.plugin import bound_names
+    from flake8_netbox.plugin import RECOGNISING_NAMES, bound_names
     from flake8_netbox.evaluator import scan_open_world
 
     paths = sorted(os.path.join(folder, name) for name in os.listdir(folder)
@@ -121,7 +121,7 @@ def configuration_dir(folder: str) -> List[str]:
         except (OSError, SyntaxError, ValueError, UnicodeError):
             continue  # flake8 reports it (E999)
         if scan_open_world(tree, source).open_world:
-            bound += ["ALLOWED_HOSTS", "DATABASE", "DATABASES", "REDIS", "SECRET_KEY"]
+            bound += sorted(RECOGNISING_NAMES)  # names may come from elsewhere: none missing
         bound += bound_names(tree)
     return ["--netbox-complete-parts", f"--netbox-dir-bound={','.join(sorted(set(bound)))}",
             *paths]

@@ -32,6 +32,7 @@ from flake8_netbox.values import (
     Slot,
     Unknown,
     Value,
+    join,
 )
 
 #: Most alternatives one expression may produce before it is given up as unknown.
@@ -660,7 +661,7 @@ class Evaluator:
         return out
 
     def binary(self, op: Any, left: Value, right: Value, node: Any) -> Value:
-        path = _join(self.path, left.path, right.path)
+        path = join(self.path, left.path, right.path)
         if isinstance(left, Lit) and isinstance(right, Lit) and op in _BINARY:
             try:
                 value = _safe_binary(op, left.value, right.value)
@@ -741,7 +742,7 @@ class Evaluator:
 
     def compare(self, compare: Callable[[Any, Any], Any], op: type, left: Value, right: Value,
                 node: Any) -> Value:
-        path = _join(self.path, left.path, right.path)
+        path = join(self.path, left.path, right.path)
         if isinstance(left, ListV) and not left.open and all(
                 len(i) == 1 and isinstance(i[0], Lit) for i in left.items):
             left = Lit(tuple(i[0].value for i in left.items), left.node, left.stmt, left.path)
@@ -1036,13 +1037,6 @@ def _union(first: List[Slot], second: Iterable[Slot]) -> List[Slot]:
             seen.add(key)
             out.append(slot)
     return out
-
-
-def _join(*paths: Path) -> Path:
-    out: Dict[int, int] = {}
-    for path in paths:
-        out.update(path)
-    return tuple(out.items())
 
 
 def _merge_methods(values: List[Value], node: Any, stmt: int) -> List[Value]:

@@ -165,19 +165,9 @@ def compatible(*paths: Path) -> bool:
     return True
 
 
-def same(a: Value, b: Value) -> bool:
-    """Are ``a`` and ``b`` equal in every deployment where both occur?"""
-    if isinstance(a, Lit) and isinstance(b, Lit):
-        return _normal(a.value) == _normal(b.value)
-    if isinstance(a, Env) and isinstance(b, Env):
-        return a.ident == b.ident
-    return False
-
-
-def _normal(value: Any) -> Any:
-    """Compare database numbers and ports written as int or as digit strings alike."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return value
+def join(*paths: Path) -> Path:
+    """The branch choices a value built from values with these paths depends on."""
+    out: Dict[int, int] = {}
+    for path in paths:
+        out.update(path)
+    return tuple(out.items())

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import (Any, ClassVar, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence,
-                    Set, Tuple, Union)
+from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional,
+                    Sequence, Set, Tuple, Union)
 
 from flake8_netbox.evaluator import Absent, Facts
 from flake8_netbox.netbox import Release
@@ -158,13 +158,18 @@ def describe(value: Value) -> str:
     return "a value"
 
 
-def misspelling_of(container: DictV, wanted: str, known: Any) -> Optional[str]:
-    """The key of ``container`` that looks like a misspelt ``wanted`` (and is no known key)."""
+def closest(name: str, candidates: Iterable[Any], cutoff: float = 0.8) -> Optional[str]:
+    """The candidate most like ``name`` (a typo's intended spelling), if any is close."""
     import difflib
 
-    candidates = [k for k in container.entries if isinstance(k, str) and k not in known]
-    matches = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
     return matches[0] if matches else None
+
+
+def misspelling_of(container: DictV, wanted: str, known: Any) -> Optional[str]:
+    """The key of ``container`` that looks like a misspelt ``wanted`` (and is no known key)."""
+    return closest(wanted, [k for k in container.entries if isinstance(k, str) and k not in known],
+                   cutoff=0.6)
 
 
 def can_be(values: List[Value], wanted: Any) -> List[Lit]:

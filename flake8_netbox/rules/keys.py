@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterable, Iterator, Optional
 
 from flake8_netbox import netbox
 from flake8_netbox.rules import redis_layout
-from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
+from flake8_netbox.rules.base import (Context, Example, Finding, Rule, closest, misspelling_of,
                                       sub_dicts)
 from flake8_netbox.values import DictV
 
 
 def _closest(key: str, candidates: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    match = closest(key, candidates, cutoff=0.6)
+    return f" (did you mean '{match}'?)" if match else ""
 
 
 def _shown(key: Any) -> str:

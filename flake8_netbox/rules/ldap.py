@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from flake8_netbox import ldap
 from flake8_netbox.rules.base import (LDAP, Context, Example, Finding, Rule, can_be,
                                       present_values, where)
-from flake8_netbox.rules.names import assigned_settings, closest
+from flake8_netbox.rules.base import closest
+from flake8_netbox.rules.names import assigned_settings
 from flake8_netbox.values import Lit, Ref, Value
 
 _AD = """\

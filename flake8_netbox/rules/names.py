@@ -3,7 +3,6 @@ settings NetBox overrides (NBX503)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterator, List, Optional, Tuple
 
@@ -11,7 +10,7 @@ import libcst as cst
 
 from flake8_netbox import netbox
 from flake8_netbox.netbox import Release
-from flake8_netbox.rules.base import Context, Example, Finding, Rule
+from flake8_netbox.rules.base import Context, Example, Finding, Rule, closest
 
 _SETTING = re.compile(r"[A-Z][A-Z0-9_]*")
 SOCIAL_AUTH_FROM = Release(3, 1, 0)
@@ -28,11 +27,6 @@ def assigned_settings(ctx: Context) -> List[Tuple[str, int, cst.Name]]:
                 out.append((name, site.stmt, site.node))
                 break
     return sorted(out, key=lambda item: item[1])
-
-
-def closest(name: str, candidates: object) -> Optional[str]:
-    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.8)
-    return matches[0] if matches else None
 
 
 class UnknownSetting(Rule):

@@ -11,7 +11,7 @@ from flake8_netbox import netbox
 from flake8_netbox.evaluator import Absent
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, entry_slots, sub_dicts
-from flake8_netbox.values import DictV, Env, ListV, Lit, Path, Value, compatible
+from flake8_netbox.values import DictV, Env, ListV, Lit, Path, Value, compatible, join
 
 NO_SERVICE = None
 
@@ -135,7 +135,7 @@ def _same(a: Atom, b: Atom) -> bool:
 
 
 def _atom(value: Value, stmt: int, node: Any, path: Path) -> Atom:
-    path = tuple(dict(path + value.path).items())
+    path = join(path, value.path)
     if isinstance(value, ListV) and not value.open and all(len(i) == 1 for i in value.items):
         parts = [_atom(item[0], stmt, node, path) for item in value.items]
         key = None if any(p.key is None for p in parts) else ("seq", tuple(p.key for p in parts))
@@ -186,8 +186,7 @@ def _locations(ctx: Context, section: DictV) -> List[Tuple[Atom, Atom]]:
                 for host, port in product(hosts, ports):
                     key = None if host.key is None or port.key is None else \
                         ("host", host.key, port.key)
-                    server = Atom(key, "", tuple(dict(host.path + port.path).items()),
-                                  host.stmt, host.node)
+                    server = Atom(key, "", join(host.path, port.path), host.stmt, host.node)
                     out.extend((server, db) for db in databases)
             else:
                 server, db = _split_url(url)
