@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 USAGE = """\
 usage: flake8-netbox [PATHS ...] [--netbox-version X.Y] [--netbox-files PATTERNS] [flake8 options]
        flake8-netbox --config-dir FOLDER [flake8 options]
+       flake8-netbox --fix|--diff [--unsafe-fixes] [--upgrade-databases] [PATHS ...]
        flake8-netbox --explain NBXnnn
        flake8-netbox --list-rules
 
@@ -26,7 +27,11 @@ their name when they look like a NetBox configuration; '-' reads standard input 
 --stdin-display-name). --config-dir judges a container image's configuration folder as one
 configuration: a setting is missing only when none of its files binds it. Every flake8 option
 is accepted: see flake8 --help.
-Exit status: 0 no findings, 1 findings, 2 usage error.
+--fix rewrites the files for --netbox-version (REDIS layouts, renamed settings, the cache's
+database), keeping every comment; --diff prints the same changes as a diff and writes nothing.
+--unsafe-fixes also replaces weak SECRET_KEYs and moves passwords to environment variables;
+--upgrade-databases turns DATABASE into DATABASES (NetBox 4.3+).
+Exit status: 0 no findings, 1 findings (or, with --diff, changes), 2 usage error.
 """
 
 
@@ -143,12 +148,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _usage(f"--config-dir needs a folder, not {folder!r}")
         args = configuration_dir(folder) + args
 
+    fixing = fix_flags(args)
+    if fixing is not None and not fixing[0]:
+        return _usage("--unsafe-fixes and --upgrade-databases go with --fix or --diff")
+
     from flake8.main.cli import main as flake8_main
 
     try:
+        if fixing is not None:
+            from flake8_netbox.fix_command import run
+
+            return run(fixing[0], flake8_arguments(args), fixing[1], fixing[2])
         return flake8_main(flake8_arguments(args))
     except SystemExit as exit_:  # argparse's usage errors
         return exit_.code if isinstance(exit_.code, int) else 2
+
+
+def fix_flags(args: List[str]) -> Optional[Tuple[str, bool, bool]]:
+    """Remove the fix flags from ``args``: (mode, unsafe, upgrade_databases), mode '' when
+    only the modifiers were given; None without any."""
+    mode = "diff" if "--diff" in args else "fix" if "--fix" in args else ""
+    unsafe = "--unsafe-fixes" in args
+    upgrade = "--upgrade-databases" in args
+    for flag in ("--fix", "--diff", "--unsafe-fixes", "--upgrade-databases"):
+        while flag in args:
+            args.remove(flag)
+    return (mode, unsafe, upgrade) if mode or unsafe or upgrade else None
 
 
 def _usage(message: str) -> int:

@@ -157,6 +157,11 @@ REPLACEMENTS: Dict[str, str] = {
     "SENTRY_SEND_DEFAULT_PII": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
     "SENTRY_TRACES_SAMPLE_RATE": "Sentry is configured through SENTRY_CONFIG (read since 4.4.2)",
 }
+#: Settings renamed without any other change: old name -> (new name, first release reading it).
+RENAMED: Dict[str, Tuple[str, Release]] = {
+    "JOBRESULT_RETENTION": ("JOB_RETENTION", Release(3, 5, 0)),
+    "JINJA2_FILTERS": ("JINJA_FILTERS", Release(4, 7, 0)),
+}
 #: Settings NetBox still reads but has deprecated: name -> (release deprecating it, note).
 DEPRECATED: Dict[str, Tuple[Release, str]] = {
     "STORAGE_BACKEND": (Release(4, 3, 0), "configure STORAGES instead"),

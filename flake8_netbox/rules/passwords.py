@@ -51,11 +51,11 @@ def _dicts(values: List[Value]) -> List[DictV]:
     return [v for v in values if isinstance(v, DictV)]
 
 
-def _env_name(path: str) -> str:
-    """An environment variable name derived from a setting path (DATABASE['PASSWORD'] ->
-    DATABASE_PASSWORD)."""
+def env_name(path: str) -> str:
+    """The environment variable suggested for a setting path (DATABASE['PASSWORD'] ->
+    NETBOX_DATABASE_PASSWORD); ``flake8-netbox --fix --unsafe-fixes`` uses the same name."""
     cleaned = "".join(c if c.isalnum() else "_" for c in path.upper())
-    return "_".join(part for part in cleaned.split("_") if part)
+    return "_".join(["NETBOX", *(part for part in cleaned.split("_") if part)])
 
 
 def _published(value: str) -> str:
@@ -98,7 +98,7 @@ class HardcodedPassword(Rule):
                 assert isinstance(value, Lit)
                 yield self.at_value(
                     f"{path} is a password written into the file{_published(value.value)}; "
-                    + FROM_ENV.format(var=_env_name(path)), value)
+                    + FROM_ENV.format(var=env_name(path)), value)
 
 
 class SecretFallback(Rule):

@@ -94,40 +94,59 @@ class SharedDatabase(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for redis in ctx.dicts("REDIS"):
-            layout = redis_layout.analyse(redis, ctx.release, True)
-            if layout.wrong:
-                continue  # NBX005's: the release does not read this dict as written
-            if layout.flat:
-                yield from self._flat(ctx, redis)
-            elif layout.task_key is not None:
-                yield from self._sections(ctx, redis, layout.task_key)
+        for collision in collisions(ctx):
+            yield self.at(collision.message, collision.cache_db.stmt, collision.cache_db.node)
 
-    def _flat(self, ctx: Context, redis: DictV) -> Iterator[Finding]:
-        defaults = ctx.defaults_apply(redis)
-        tasks = _atoms(redis, "DATABASE", netbox.FLAT_DEFAULTS["DATABASE"], defaults)
-        cache = _atoms(redis, "CACHE_DATABASE", netbox.FLAT_DEFAULTS["CACHE_DATABASE"], defaults)
-        for task_db, cache_db in product(tasks, cache):
-            if _same(task_db, cache_db):
-                yield self.at(f"REDIS['DATABASE'] and REDIS['CACHE_DATABASE'] are both "
-                              f"{cache_db.label}: flushing the cache deletes queued tasks; "
-                              "give CACHE_DATABASE another number", cache_db.stmt, cache_db.node)
+
+class Collision(NamedTuple):
+    """The task queue and the cache on one database: what --fix needs to move the cache."""
+
+    message: str
+    section: DictV  # the dict holding the cache's database number
+    key: str  # its key there: DATABASE, or CACHE_DATABASE in the flat 2.6 layout
+    task_db: Atom
+    cache_db: Atom
+
+
+def collisions(ctx: Context) -> Iterator[Collision]:
+    """Each REDIS dict whose task queue and cache share a database, once."""
+    for redis in ctx.dicts("REDIS"):
+        layout = redis_layout.analyse(redis, ctx.release, True)
+        if layout.wrong:
+            continue  # NBX005's: the release does not read this dict as written
+        if layout.flat:
+            yield from _flat(ctx, redis)
+        elif layout.task_key is not None:
+            yield from _sections(ctx, redis, layout.task_key)
+
+
+def _flat(ctx: Context, redis: DictV) -> Iterator[Collision]:
+    defaults = ctx.defaults_apply(redis)
+    tasks = _atoms(redis, "DATABASE", netbox.FLAT_DEFAULTS["DATABASE"], defaults)
+    cache = _atoms(redis, "CACHE_DATABASE", netbox.FLAT_DEFAULTS["CACHE_DATABASE"], defaults)
+    for task_db, cache_db in product(tasks, cache):
+        if _same(task_db, cache_db):
+            yield Collision(f"REDIS['DATABASE'] and REDIS['CACHE_DATABASE'] are both "
+                            f"{cache_db.label}: flushing the cache deletes queued tasks; give "
+                            "CACHE_DATABASE another number", redis, "CACHE_DATABASE", task_db,
+                            cache_db)
+            return
+
+
+def _sections(ctx: Context, redis: DictV, task_key: str) -> Iterator[Collision]:
+    for tasks, cache in product(sub_dicts(redis, task_key), sub_dicts(redis, "caching")):
+        if not compatible(tasks.path, cache.path):
+            continue
+        for (task_server, task_db), (cache_server, cache_db) in product(
+                _locations(ctx, tasks), _locations(ctx, cache)):
+            if _same(task_server, cache_server) and _same(task_db, cache_db) and \
+                    compatible(task_server.path, task_db.path, cache_server.path,
+                               cache_db.path):
+                yield Collision(f"REDIS['{task_key}'] and REDIS['caching'] use the same "
+                                f"database ({cache_db.label}) on the same server: flushing "
+                                "the cache deletes queued jobs; give the cache its own "
+                                "DATABASE", cache, "DATABASE", task_db, cache_db)
                 return
-
-    def _sections(self, ctx: Context, redis: DictV, task_key: str) -> Iterator[Finding]:
-        for tasks, cache in product(sub_dicts(redis, task_key), sub_dicts(redis, "caching")):
-            if not compatible(tasks.path, cache.path):
-                continue
-            for (task_server, task_db), (cache_server, cache_db) in product(
-                    _locations(ctx, tasks), _locations(ctx, cache)):
-                if _same(task_server, cache_server) and _same(task_db, cache_db) and \
-                        compatible(task_server.path, task_db.path, cache_server.path,
-                                   cache_db.path):
-                    yield self.at(f"REDIS['{task_key}'] and REDIS['caching'] use the same "
-                                  f"database ({cache_db.label}) on the same server: flushing "
-                                  "the cache deletes queued jobs; give the cache its own "
-                                  "DATABASE", cache_db.stmt, cache_db.node)
-                    return
 
 
 def _same(a: Atom, b: Atom) -> bool:

@@ -1,0 +1,166 @@
+"""``flake8-netbox --fix`` and ``--diff``: the files flake8 would check, fixed for the target
+release, with a report of what changed, what the user must do next and what remains.
+
+Options come from flake8 itself (command line and the project's setup.cfg, tox.ini or .flake8),
+so ``--netbox-version``, excludes, per-file-ignores and ``# noqa`` mean what they mean when
+linting. Secret values never reach the output: the diff shows them as ``<redacted>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import io
+import sys
+import tokenize
+from typing import Any, Iterable, List, Sequence, TextIO, Tuple
+
+from flake8_netbox.plugin import STDIN_NAMES, NetBoxPlugin
+
+FIX, DIFF = "fix", "diff"
+REDACTED = "<redacted>"
+
+
+def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: bool) -> int:
+    """Exit status: 0 nothing remains (and, with --diff, nothing would change); 1 otherwise;
+    2 usage error."""
+    from flake8.main.application import Application
+
+    from flake8_netbox.fixes.base import SAFE, UNSAFE, UPGRADE_DATABASES
+
+    app = Application()
+    app.initialize(list(flake8_args))
+    options = app.options
+    NetBoxPlugin.parse_options(options)
+    kinds = {SAFE} | ({UNSAFE} if unsafe else set()) | \
+        ({UPGRADE_DATABASES} if upgrade_databases else set())
+    report = sys.stdout if mode == FIX else sys.stderr
+    totals = Totals()
+    for path in _paths(options):
+        try:
+            _one_file(app, path, mode, kinds, report, totals)
+        except Exception as error:  # one broken file must not stop the others
+            print(f"{path}: flake8-netbox could not fix this file ({type(error).__name__}); it "
+                  "was left unchanged: please report it", file=report)
+            totals.remaining += 1
+    verb = "fixed" if mode == FIX else "would fix"
+    print(f"flake8-netbox: {verb} {totals.fixed} problem(s) in {totals.files} file(s); "
+          f"{totals.remaining} finding(s) remain", file=report)
+    return 1 if totals.remaining or (mode == DIFF and totals.fixed) else 0
+
+
+class Totals:
+    def __init__(self) -> None:
+        self.fixed = self.files = self.remaining = 0
+
+
+def _paths(options: Any) -> List[str]:
+    from flake8 import discover_files
+
+    arguments = dict(paths=options.filenames or ["."],
+                     stdin_display_name=options.stdin_display_name,
+                     filename_patterns=options.filename,
+                     exclude=[*options.exclude, *(options.extend_exclude or ())])
+    if "is_running_from_diff" in inspect.signature(discover_files.expand_paths).parameters:
+        arguments["is_running_from_diff"] = False  # flake8 5
+    return list(discover_files.expand_paths(**arguments))
+
+
+def _read(path: str) -> Tuple[str, str]:
+    """(text with its own line endings, encoding), as Python reads the file."""
+    data = sys.stdin.buffer.read() if path in STDIN_NAMES else open(path, "rb").read()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
+def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals: Totals
+              ) -> None:
+    import ast
+
+    from flake8_netbox.fixer import fix_source, secret_literals
+
+    stdin = path in STDIN_NAMES
+    text, encoding = _read(path)
+    name = app.options.stdin_display_name if stdin else path
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return  # flake8 reports it (E999); nothing can be fixed
+    plugin = NetBoxPlugin(tree, name, text.splitlines(keepends=True))
+    kind = plugin.kind()
+    if kind is None:
+        return
+    result = fix_source(text, plugin.release, kind=kind, whole=plugin.is_whole(),
+                        bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in)
+    fixed = result.source
+    for change in result.changes:
+        print(f"{name}: fixed {change.code} {change.summary}", file=report)
+        for todo in change.todo:
+            print(f"{name}:   then: {todo}", file=report)
+    for refusal in _unique(result.refusals):
+        print(f"{name}: not fixed {refusal.code}: {refusal.reason}", file=report)
+    for change in result.available:
+        flag = "--upgrade-databases" if change.code == "DATABASES" else "--unsafe-fixes"
+        print(f"{name}: available with {flag}: {change.code} {change.summary}", file=report)
+    lines = fixed.splitlines(keepends=True)
+    for line, column, message in result.remaining:
+        if _reported(app, name, line, column, message, lines):
+            print(f"{name}:{line}:{column + 1}: {message}", file=report)
+            totals.remaining += 1
+    if fixed == text:
+        if stdin and mode == FIX:
+            sys.stdout.write(fixed)
+        return
+    totals.fixed += len(result.changes)
+    totals.files += 1
+    if mode == DIFF:
+        secrets = secret_literals(text, plugin.release) | secret_literals(fixed, plugin.release)
+        sys.stdout.write(redact(unified_diff(text, fixed, name), secrets))
+    elif stdin:
+        sys.stdout.write(fixed)
+    else:
+        with open(path, "wb") as handle:
+            handle.write(fixed.encode(encoding))
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{name}", tofile=f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret literal (quotes included) replaced by a placeholder."""
+    for literal in sorted(secrets, key=len, reverse=True):
+        quote = literal[-1] if literal[-1] in "'\"" else "'"
+        text = text.replace(literal, f"{quote}{REDACTED}{quote}")
+    return text
+
+
+def _reported(app: Any, filename: str, line: int, column: int, message: str,
+              lines: Sequence[str]) -> bool:
+    """Would flake8 report this finding (select/ignore, per-file-ignores, ``# noqa``)?"""
+    from flake8.style_guide import Decision
+
+    try:
+        from flake8.violation import Violation
+    except ImportError:  # flake8 5
+        from flake8.style_guide import Violation  # type: ignore[attr-defined,no-redef]
+
+    code, _, text = message.partition(" ")
+    guide = app.guide.style_guide_for(filename)
+    if guide.should_report_error(code) is not Decision.Selected:
+        return False
+    physical = lines[line - 1] if 0 < line <= len(lines) else ""
+    violation = Violation(code, filename, line, column + 1, text, physical)
+    return not violation.is_inline_ignored(app.options.disable_noqa)
+
+
+def _unique(items: List[Any]) -> List[Any]:
+    seen: List[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+

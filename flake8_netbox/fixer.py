@@ -1,0 +1,124 @@
+"""From source text to fixed text: propose, apply, repeat until nothing more can be fixed.
+
+Fixes propose text edits; edits of one pass never overlap (a fix whose edits touch another's
+waits for the next pass, which sees the file as the first fix left it). Every pass parses the
+result again, and a pass whose result would not parse is thrown away, so a fix can never leave
+a broken file behind.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Collection, FrozenSet, List, NamedTuple, Set, Tuple
+
+import libcst as cst
+
+from flake8_netbox.checker import Result, check_source, too_costly
+from flake8_netbox.evaluator import evaluate
+from flake8_netbox.fixes import ALL_FIXES
+from flake8_netbox.fixes.base import SAFE, UNSAFE, Change, Edit, FixContext, Refusal, Source
+from flake8_netbox.netbox import Release
+from flake8_netbox.rules.base import NETBOX, Context
+from flake8_netbox.rules.passwords import key_values, password_values
+from flake8_netbox.values import Lit
+
+MAX_PASSES = 8
+
+
+class FixResult(NamedTuple):
+    source: str  # the fixed text (the input when nothing was fixed)
+    changes: List[Change]  # applied, in order
+    refusals: List[Refusal]  # findings a fix answers but left alone, with the reason
+    available: List[Change]  # fixes of a kind not asked for (unsafe, upgrade-databases)
+    remaining: List[Result]  # findings on the fixed text
+
+
+def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = True,
+               bound_elsewhere: FrozenSet[str] = frozenset(), kinds: Collection[str] = (SAFE,),
+               opt_in: Collection[str] = ()) -> FixResult:
+    """Fix ``source`` for ``release``, applying fixes of the given ``kinds``. Never executes it."""
+    text = source
+    changes: List[Change] = []
+    refusals: List[Refusal] = []
+    available: List[Change] = []
+    for _ in range(MAX_PASSES):
+        fx = _context(text, release, whole, bound_elsewhere)
+        if fx is None:
+            break
+        accepted, refusals, available = _one_pass(fx, kind, kinds)
+        if not accepted:
+            break
+        fixed = apply_edits(text, [edit for change in accepted for edit in change.edits])
+        try:
+            ast.parse(fixed)
+        except (SyntaxError, ValueError):  # a fix's fault: keep the file as it was
+            refusals.append(Refusal(accepted[0].code, "the fix would not leave valid Python; "
+                                                      "please report it"))
+            break
+        text = fixed
+        changes.extend(accepted)
+    remaining = check_source(text, release, kind=kind, whole=whole, opt_in=opt_in,
+                             bound_elsewhere=bound_elsewhere)
+    return FixResult(text, changes, refusals, available, remaining)
+
+
+def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSet[str]
+             ) -> "FixContext | None":
+    try:
+        tree = ast.parse(text)
+        if too_costly(text, tree):
+            return None
+        module = cst.parse_module(text)
+    except Exception:  # flake8 reports syntax errors (E999); nothing to fix here
+        return None
+    ctx = Context(evaluate(module, tree, text), release, tree, whole, bound_elsewhere)
+    return FixContext(ctx, Source(text, module), release)
+
+
+def _one_pass(fx: FixContext, kind: str, kinds: Collection[str]
+              ) -> Tuple[List[Change], List[Refusal], List[Change]]:
+    accepted: List[Change] = []
+    refusals: List[Refusal] = []
+    available: List[Change] = []
+    taken: List[Edit] = []
+    for fix in ALL_FIXES:
+        if kind not in fix.applies_to:
+            continue
+        if fix.kind == UNSAFE and accepted:
+            continue  # the next pass: names derived from the file follow the safe fixes first
+        for proposal in fix().propose(fx):
+            if isinstance(proposal, Refusal):
+                refusals.append(proposal)
+            elif fix.kind not in kinds:
+                available.append(proposal)
+            elif not any(_overlap(a, b) for a in proposal.edits for b in taken):
+                accepted.append(proposal)
+                taken.extend(proposal.edits)
+    return accepted, refusals, available
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    """Edits that touch (even only at one offset) wait for the next pass."""
+    return a.start <= b.end and b.start <= a.end
+
+
+def apply_edits(text: str, edits: List[Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[:edit.start] + edit.text + text[edit.end:]
+    return text
+
+
+def secret_literals(text: str, release: Release) -> Set[str]:
+    """The literals holding secrets (passwords, keys, peppers, secret fallbacks) exactly as
+    written in ``text``: what a diff must never show."""
+    fx = _context(text, release, True, frozenset())
+    if fx is None:
+        return set()
+    found: Set[str] = set()
+    for _, value in password_values(fx.ctx) + key_values(fx.ctx):
+        if not isinstance(value, Lit) or not isinstance(value.value, str) or not value.value:
+            continue
+        node = value.fallback_node if value.fallback_of is not None else value.node
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            found.add(fx.source.code(node))
+    return found

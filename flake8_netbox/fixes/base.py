@@ -1,0 +1,229 @@
+"""What every fix is made of: the findings it answers, its documentation and examples, and the
+text edits it proposes.
+
+A fix never rewrites a file itself: it proposes edits (spans of the source text and their new
+text), so everything outside the spans stays byte for byte as it was. Each fix's ``before`` and
+``after`` examples are run as tests and printed in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional,
+                    Sequence, Tuple, Union)
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flake8_netbox.netbox import Release
+from flake8_netbox.rules.base import NETBOX, Context
+
+#: Which fixes run: the behaviour-preserving ones always; the others when asked for.
+SAFE, UPGRADE_DATABASES, UNSAFE = "safe", "upgrade-databases", "unsafe"
+
+
+class Edit(NamedTuple):
+    """Replace ``source[start:end]`` with ``text`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Change:
+    """One cause fixed: the code it answers, what changed (never a value), and what the user
+    must do next."""
+
+    code: str
+    summary: str
+    edits: List[Edit]
+    todo: List[str] = field(default_factory=list)
+    #: Environment variables the user must now set (unsafe password fix).
+    variables: List[str] = field(default_factory=list)
+
+
+class Refusal(NamedTuple):
+    """A finding the fix answers but leaves alone, and why."""
+
+    code: str
+    reason: str
+
+
+Proposal = Union[Change, Refusal]
+
+
+@dataclass(frozen=True)
+class FixExample:
+    """A configuration before and after ``flake8-netbox --fix`` for ``netbox_version``."""
+
+    before: str
+    after: str
+    netbox_version: str = "4.6"
+    kind: str = SAFE
+
+
+class Source:
+    """The text being fixed, its libcst module, and where each node sits in the text."""
+
+    def __init__(self, text: str, module: cst.Module) -> None:
+        self.text = text
+        self.module = module
+        self.newline = module.default_newline
+        self.indent_unit = module.default_indent
+        self._starts = [0]
+        for line in text.splitlines(keepends=True):
+            self._starts.append(self._starts[-1] + len(line))
+        self._positions: Optional[Any] = None
+
+    def _offset(self, line: int, column: int) -> int:
+        return self._starts[line - 1] + column
+
+    def span(self, node: cst.CSTNode) -> Tuple[int, int]:
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        where = self._positions[node]
+        return (self._offset(where.start.line, where.start.column),
+                self._offset(where.end.line, where.end.column))
+
+    def code(self, node: cst.CSTNode) -> str:
+        start, end = self.span(node)
+        return self.text[start:end]
+
+    def line_start(self, offset: int) -> int:
+        return self.text.rfind("\n", 0, offset) + 1
+
+    def line_end(self, offset: int) -> int:
+        """Offset just after the newline ending the line holding ``offset``."""
+        end = self.text.find("\n", offset)
+        return len(self.text) if end < 0 else end + 1
+
+    def indentation(self, offset: int) -> str:
+        """The leading whitespace of the line holding ``offset``."""
+        start = self.line_start(offset)
+        line = self.text[start:self.line_end(offset)]
+        return line[:len(line) - len(line.lstrip(" \t"))]
+
+
+class FixContext:
+    """What a fix may look at: the evaluated file (as rules see it), its text, the release."""
+
+    def __init__(self, ctx: Context, source: Source, release: Release) -> None:
+        self.ctx = ctx
+        self.source = source
+        self.release = release
+
+    def only_assigned(self, name: str) -> Optional[str]:
+        """Why ``name`` may not be rewritten, or None: the file must assign it and never read
+        or change it elsewhere (where the other uses would have to follow the new shape)."""
+        sites = self.ctx.facts.sites.get(name, [])
+        mentions = name_nodes(self.source.module, name)
+        if len(mentions) > len(sites):
+            return f"{name} is read or changed elsewhere in the file; change it by hand"
+        return None
+
+    def written_as(self, name: str, node: Any) -> bool:
+        """Is ``node`` the expression assigned to ``name`` (not a value reached otherwise)?"""
+        return any(slot.node is node for slot in self.ctx.slots(name))
+
+    def statement_of(self, node: Any) -> Optional[cst.SimpleStatementLine]:
+        """The simple statement line holding ``node``."""
+        finder = _LineFinder(node)
+        self.source.module.visit(finder)
+        return finder.found
+
+    def also_bound(self, name: str) -> List[str]:
+        """A note when ``name`` is bound in several places (branches): only the place fixed
+        changed, so the user must check the others agree."""
+        sites = self.ctx.facts.sites.get(name, [])
+        if len(sites) < 2:
+            return []
+        return [f"{name} is bound in {len(sites)} places in this file (branches or "
+                "reassignments): each place is fixed on its own; check that they still agree"]
+
+
+class _LineFinder(cst.CSTVisitor):
+    def __init__(self, target: Any) -> None:
+        super().__init__()
+        self.target = target
+        self.line: Optional[cst.SimpleStatementLine] = None
+        self.found: Optional[cst.SimpleStatementLine] = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found is not None:
+            return False
+        if isinstance(node, cst.SimpleStatementLine):
+            self.line = node
+        if node is self.target:
+            self.found = self.line
+            return False
+        return super().on_visit(node)
+
+
+class Fix:
+    """Base class: subclasses set the class attributes and implement ``propose``."""
+
+    #: The codes of the findings it answers.
+    codes: ClassVar[Tuple[str, ...]]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    #: SAFE (applied by --fix), UPGRADE_DATABASES or UNSAFE (applied only when asked for).
+    kind: ClassVar[str] = SAFE
+    #: The kinds of file it fixes (as for rules): NetBox's configuration.py, or ldap_config.py.
+    applies_to: ClassVar[FrozenSet[str]] = frozenset({NETBOX})
+    examples: ClassVar[Sequence[FixExample]] = ()
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        raise NotImplementedError
+
+
+def quote_of(node: Any, default: str = "'") -> str:
+    """The quote character a string literal uses (to write new strings the same way)."""
+    if isinstance(node, cst.SimpleString):
+        return node.quote[-1] if node.quote else default
+    return default
+
+
+def string_key(key_node: Any) -> Optional[str]:
+    """The text of a plain string literal key (no prefix, no concatenation), else None."""
+    if isinstance(key_node, cst.SimpleString) and not node_prefix(key_node):
+        value = key_node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def node_prefix(node: cst.SimpleString) -> str:
+    return node.prefix.lower()
+
+
+def name_nodes(module: cst.Module, name: str) -> List[cst.Name]:
+    """Every ``Name`` node spelling ``name`` anywhere in the module."""
+    found: List[cst.Name] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == name:
+                found.append(node)
+
+    module.visit(Collector())
+    return found
+
+
+def module_level_imports(module: cst.Module) -> Dict[str, str]:
+    """How ``os`` and ``os.environ`` are reachable: local name -> what it is."""
+    reachable: Dict[str, str] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.asname is None:
+                        reachable[alias.name.value] = alias.name.value
+            elif isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) \
+                    and small.module.value == "os" and not isinstance(small.names, cst.ImportStar):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.asname is None:
+                        reachable[alias.name.value] = "os." + alias.name.value
+    return reachable

@@ -1,0 +1,356 @@
+"""REDIS fixes: NetBox 2.6's flat layout to sections, 'webhooks' to 'tasks', DEFAULT_TIMEOUT to
+RQ_DEFAULT_TIMEOUT, and the cache moved off the task queue's database."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from flake8_netbox import netbox
+from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal,
+                                      Refusal, quote_of, string_key)
+from flake8_netbox.fixes.edits import (Item, entry_lines, insert_after, insert_entry, read_dict,
+                                       remove_entry, render_dict)
+from flake8_netbox.netbox import Release
+from flake8_netbox.rules import redis_layout
+from flake8_netbox.rules.base import entry_slots, sub_dicts
+from flake8_netbox.rules.redis import Collision, collisions
+from flake8_netbox.values import DictV, Lit
+
+TIMEOUT_SETTING = "RQ_DEFAULT_TIMEOUT"
+
+
+def _timeout_moves(release: Release) -> bool:
+    """Does the target read RQ_DEFAULT_TIMEOUT (2.9.4+), which replaced DEFAULT_TIMEOUT?"""
+    return netbox.reads(TIMEOUT_SETTING, release)
+
+
+def _timeout_statement(fx: FixContext, item: Item) -> List[str]:
+    value = fx.source.code(item.element.value)
+    tail = f"  {item.trailing}" if item.trailing else ""
+    return [*(c for c in item.leading if c), f"{TIMEOUT_SETTING} = {value}{tail}"]
+
+
+def _literal_dict(fx: FixContext, redis: DictV) -> Optional[str]:
+    """Why this REDIS dict may not be rewritten, or None."""
+    reason = fx.ctx.facts.rebinding and "the file changes settings through exec or globals()"
+    if reason:
+        return reason
+    if not isinstance(redis.node, cst.Dict) or not fx.written_as("REDIS", redis.node):
+        return "REDIS is not written as one dict literal; change it by hand"
+    if redis.open or any(not isinstance(e, cst.DictElement) or string_key(e.key) is None
+                         for e in redis.node.elements):
+        return "REDIS has keys that are not plain strings; change it by hand"
+    return fx.only_assigned("REDIS")
+
+
+class FlatLayout(Fix):
+    codes = ("NBX005",)
+    name = "redis-flat-to-sections"
+    summary = ("The flat NetBox 2.6 REDIS dict becomes 'tasks' and 'caching' sections: "
+               "DATABASE goes to the task queue, CACHE_DATABASE (default 1) to the cache, the "
+               "connection keys to both; DEFAULT_TIMEOUT becomes RQ_DEFAULT_TIMEOUT.")
+    examples = (FixExample(
+        "REDIS = {\n"
+        "    'HOST': 'localhost',\n"
+        "    'PORT': 6379,\n"
+        "    'PASSWORD': '',\n"
+        "    'DATABASE': 0,\n"
+        "    'CACHE_DATABASE': 1,  # the cache\n"
+        "    'DEFAULT_TIMEOUT': 300,\n"
+        "}\n",
+        "REDIS = {\n"
+        "    'tasks': {\n"
+        "        'HOST': 'localhost',\n"
+        "        'PORT': 6379,\n"
+        "        'PASSWORD': '',\n"
+        "        'DATABASE': 0,\n"
+        "    },\n"
+        "    'caching': {\n"
+        "        'HOST': 'localhost',\n"
+        "        'PORT': 6379,\n"
+        "        'PASSWORD': '',\n"
+        "        'DATABASE': 1,  # the cache\n"
+        "    },\n"
+        "}\n"
+        "RQ_DEFAULT_TIMEOUT = 300\n",
+    ),)
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        layout = netbox.redis_layout(fx.release)
+        if layout == netbox.FLAT:
+            return
+        for redis in fx.ctx.dicts("REDIS"):
+            if not redis_layout.analyse(redis, fx.release, True).flat:
+                continue
+            reason = _literal_dict(fx, redis)
+            if reason:
+                yield Refusal(self.codes[0], reason)
+                continue
+            yield self._rewrite(fx, redis, "webhooks" if layout == netbox.WEBHOOKS else "tasks")
+
+    def _rewrite(self, fx: FixContext, redis: DictV, task_name: str) -> Change:
+        source = fx.source
+        node = redis.node
+        assert isinstance(node, cst.Dict)
+        text = read_dict(source, node)
+        start, end = source.span(node)
+        base = source.indentation(start)
+        unit = source.indent_unit
+        inner = base + unit * 2
+        q = quote_of(node.elements[0].key if node.elements else None)
+        by_key: Dict[Optional[str], Item] = {item.key: item for item in text.items}
+        moves = _timeout_moves(fx.release) and "DEFAULT_TIMEOUT" in by_key
+        tasks: List[str] = []
+        caching: List[str] = []
+        cache_written = False
+        for item in text.items:
+            if item.key == "CACHE_DATABASE":
+                value = item.text[len(source.code(item.element.key)):]
+                caching += entry_lines(item, inner, f"{q}DATABASE{q}{value}")
+                cache_written = True
+            elif item.key == "DATABASE":
+                tasks += entry_lines(item, inner)
+                if "CACHE_DATABASE" not in by_key:
+                    caching.append(f"{inner}{q}DATABASE{q}: "
+                                   f"{netbox.FLAT_DEFAULTS['CACHE_DATABASE']},")
+                    cache_written = True
+            elif item.key == "DEFAULT_TIMEOUT" and moves:
+                if fx.ctx.is_bound(TIMEOUT_SETTING):  # keep its comments, drop the value
+                    tasks += [inner + c for c in [*item.leading, item.trailing] if c]
+            else:
+                tasks += entry_lines(item, inner)
+                caching += entry_lines(item, inner, comments=False)
+        if not cache_written:
+            caching.append(f"{inner}{q}DATABASE{q}: {netbox.FLAT_DEFAULTS['CACHE_DATABASE']},")
+        sections = [
+            [f"{base}{unit}{q}{task_name}{q}: {{", *tasks, f"{base}{unit}}},"],
+            [f"{base}{unit}{q}caching{q}: {{", *caching, f"{base}{unit}}},"],
+        ]
+        edits = [Edit(start, end, render_dict(text.opening, sections, text.closing, base, unit,
+                                              source.newline))]
+        todo = fx.also_bound("REDIS")
+        summary = (f"REDIS: NetBox 2.6's flat layout rewritten as '{task_name}' and 'caching' "
+                   "sections")
+        if moves and not fx.ctx.is_bound(TIMEOUT_SETTING):
+            statement = fx.statement_of(node)
+            if statement is not None:
+                edits.append(insert_after(source, statement,
+                                          _timeout_statement(fx, by_key["DEFAULT_TIMEOUT"])))
+                summary += "; DEFAULT_TIMEOUT moved to RQ_DEFAULT_TIMEOUT"
+        elif moves:
+            summary += "; DEFAULT_TIMEOUT dropped (RQ_DEFAULT_TIMEOUT is already set)"
+        return Change(self.codes[0], summary, edits, todo)
+
+
+class WebhooksSection(Fix):
+    codes = ("NBX005",)
+    name = "redis-webhooks-to-tasks"
+    summary = "REDIS['webhooks'] (ignored since NetBox 2.9) is renamed 'tasks'."
+    examples = (FixExample(
+        "REDIS = {\n    'webhooks': {'HOST': 'redis', 'DATABASE': 0},\n"
+        "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
+        "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
+    ),)
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        if netbox.redis_layout(fx.release) != netbox.TASKS:
+            return
+        keys = [redis.entries["webhooks"].key_node for redis in fx.ctx.dicts("REDIS")
+                if "webhooks" in redis.entries and "tasks" not in redis.entries]
+        if not keys:
+            return
+        if fx.ctx.facts.rebinding:
+            yield Refusal(self.codes[0], "the file changes settings through exec or globals()")
+            return
+        strings = _strings(fx.source.module, "webhooks")
+        allowed = {id(node) for node in keys} | {id(node) for node in _redis_indexes(
+            fx.source.module, "webhooks")}
+        if any(id(node) not in allowed for node in strings) or \
+                any(not isinstance(node, cst.SimpleString) for node in keys):
+            yield Refusal(self.codes[0], "the text 'webhooks' is used elsewhere in the file too; "
+                                         "rename REDIS['webhooks'] to 'tasks' by hand")
+            return
+        edits = []
+        for node in strings:
+            start, end = fx.source.span(node)
+            edits.append(Edit(start, end, f"{node.quote}tasks{node.quote}"))
+        yield Change(self.codes[0], "REDIS: section 'webhooks' renamed 'tasks'", edits,
+                     fx.also_bound("REDIS"))
+
+
+def _strings(module: cst.Module, text: str) -> List[cst.SimpleString]:
+    found: List[cst.SimpleString] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            if node.evaluated_value == text:
+                found.append(node)
+
+    module.visit(Collector())
+    return found
+
+
+def _redis_indexes(module: cst.Module, text: str) -> List[cst.SimpleString]:
+    """String nodes ``text`` used as in ``REDIS['text']``."""
+    found: List[cst.SimpleString] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            if isinstance(node.value, cst.Name) and node.value.value == "REDIS" and \
+                    len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                index = node.slice[0].slice.value
+                if isinstance(index, cst.SimpleString) and index.evaluated_value == text:
+                    found.append(index)
+
+    module.visit(Collector())
+    return found
+
+
+class SectionTimeout(Fix):
+    codes = ("NBX504",)
+    name = "redis-section-timeout"
+    summary = ("DEFAULT_TIMEOUT inside a REDIS section (ignored since NetBox 2.10) is removed; "
+               "the task section's value becomes RQ_DEFAULT_TIMEOUT when that is not set.")
+    examples = (FixExample(
+        "REDIS = {\n"
+        "    'tasks': {'HOST': 'redis', 'DATABASE': 0, 'DEFAULT_TIMEOUT': 600},\n"
+        "    'caching': {\n        'HOST': 'redis',\n        'DATABASE': 1,\n"
+        "        'DEFAULT_TIMEOUT': 600,  # seconds\n    },\n}\n",
+        "REDIS = {\n"
+        "    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
+        "    'caching': {\n        'HOST': 'redis',\n        'DATABASE': 1,\n"
+        "        # seconds\n    },\n}\n"
+        "RQ_DEFAULT_TIMEOUT = 600\n",
+    ),)
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        if netbox.SECTION_KEYS["DEFAULT_TIMEOUT"][1] is None or not netbox.is_after(
+                fx.release, netbox.SECTION_KEYS["DEFAULT_TIMEOUT"][1]):
+            return
+        for redis in fx.ctx.dicts("REDIS"):
+            layout = redis_layout.analyse(redis, fx.release, True)
+            if layout.flat or layout.wrong:
+                continue
+            timed = [(name, section) for name in ("tasks", "caching")
+                     for section in sub_dicts(redis, name) if "DEFAULT_TIMEOUT" in section.entries]
+            if not timed:
+                continue
+            reason = _timeout_refusal(fx, redis, timed)
+            if reason:
+                yield Refusal(self.codes[0], reason)
+                continue
+            yield self._move(fx, redis, timed)
+
+    def _move(self, fx: FixContext, redis: DictV, timed: List[Tuple[str, DictV]]) -> Change:
+        edits: List[Edit] = []
+        moved = False
+        for name, section in timed:
+            node = section.node
+            assert isinstance(node, cst.Dict)
+            index = next(i for i, item in enumerate(read_dict(fx.source, node).items)
+                         if item.key == "DEFAULT_TIMEOUT")
+            move = name == "tasks" and not fx.ctx.is_bound(TIMEOUT_SETTING)
+            if move:
+                item = read_dict(fx.source, node).items[index]
+                statement = fx.statement_of(redis.node)
+                if statement is None:
+                    move = False
+                else:
+                    edits.append(insert_after(fx.source, statement, _timeout_statement(fx, item)))
+                    moved = True
+            edits += remove_entry(fx.source, node, index, keep_comments=not move)
+        summary = "REDIS: DEFAULT_TIMEOUT removed from the sections"
+        if moved:
+            summary += " and the task section's value moved to RQ_DEFAULT_TIMEOUT"
+        return Change(self.codes[0], summary, edits, fx.also_bound("REDIS"))
+
+
+def _timeout_refusal(fx: FixContext, redis: DictV, timed: List[Tuple[str, DictV]]
+                     ) -> Optional[str]:
+    """Why DEFAULT_TIMEOUT may not be moved: each must be written once, in a section literal
+    inside the REDIS literal (later changes to other keys do not matter)."""
+    if fx.ctx.facts.rebinding:
+        return "the file changes settings through exec or globals()"
+    for name, section in timed:
+        entry = section.entries["DEFAULT_TIMEOUT"]
+        if not _inside(section, redis) or len(entry.slots) != 1 or not any(
+                isinstance(e, cst.DictElement) and e.key is entry.key_node
+                for e in section.node.elements):
+            return (f"REDIS[{name!r}]['DEFAULT_TIMEOUT'] is not written once inside the REDIS "
+                    "dict literal; move it by hand")
+    return None
+
+
+def _inside(section: DictV, redis: DictV) -> bool:
+    """Is ``section`` a dict literal written as a value inside the REDIS literal?"""
+    return isinstance(section.node, cst.Dict) and isinstance(redis.node, cst.Dict) and any(
+        isinstance(e, cst.DictElement) and e.value is section.node for e in redis.node.elements)
+
+
+class CacheDatabase(Fix):
+    codes = ("NBX201",)
+    name = "redis-cache-own-database"
+    summary = ("The cache moves to the lowest database number the task queue does not use on "
+               "that server (the cache holds nothing that must be kept).")
+    examples = (FixExample(
+        "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
+        "    'caching': {'HOST': 'redis', 'DATABASE': 0},\n}\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
+        "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
+    ), FixExample(
+        "REDIS = {\n    'tasks': {'HOST': 'redis'},\n    'caching': {'HOST': 'redis'},\n}\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis'},\n"
+        "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
+    ))
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        for collision in collisions(fx.ctx):
+            reason = self._refusal(fx, collision)
+            if reason:
+                yield Refusal(self.codes[0], reason)
+                continue
+            task = collision.task_db.key[1]  # type: ignore[index]
+            number = 0 if task != 0 else 1
+            section = collision.section
+            where = "REDIS['CACHE_DATABASE']" if collision.key == "CACHE_DATABASE" else \
+                "REDIS['caching']['DATABASE']"
+            slots = entry_slots(section, collision.key)
+            if slots is None:
+                assert isinstance(section.node, cst.Dict)
+                q = quote_of(section.node.elements[0].key if section.node.elements and
+                             isinstance(section.node.elements[0], cst.DictElement) else None)
+                edits = insert_entry(fx.source, section.node,
+                                     f"{q}{collision.key}{q}: {number}")
+                if edits is None:
+                    yield Refusal(self.codes[0], f"{where} cannot be added cleanly; set it by hand")
+                    continue
+            else:
+                start, end = fx.source.span(slots[0].node)
+                edits = [Edit(start, end, str(number))]
+            yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {task}); "
+                                        "the cache starts empty", edits, fx.also_bound("REDIS"))
+
+    def _refusal(self, fx: FixContext, collision: Collision) -> Optional[str]:
+        if fx.ctx.facts.rebinding:
+            return "the file changes settings through exec or globals()"
+        key = collision.task_db.key
+        if key is None or key[0] != "lit" or not isinstance(key[1], int):
+            return "the task queue's database is not a number written in the file"
+        section = collision.section
+        if section.open or not isinstance(section.node, cst.Dict):
+            return "the cache's section is not a dict literal; set its DATABASE by hand"
+        if collision.key == "DATABASE" and "URL" in section.entries:
+            return "the cache's database is part of its URL; change the URL by hand"
+        slots = entry_slots(section, collision.key)
+        if slots is None:
+            return None
+        if len(slots) != 1:
+            return "the cache's database is set in several places; change it by hand"
+        slot = slots[0]
+        if not (isinstance(slot.value, Lit) and slot.node is slot.value.node
+                and isinstance(slot.node, cst.Integer)):
+            return "the cache's database is not a number written in the file"
+        return None

@@ -1,0 +1,118 @@
+"""Unsafe fixes for secrets (only with --unsafe-fixes): a fresh SECRET_KEY, and passwords read
+from the environment. Neither can keep behaviour: the user must act, and the report says how."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Iterator, List, Set
+
+import libcst as cst
+
+from flake8_netbox.fixes.base import (UNSAFE, Change, Edit, Fix, FixContext, FixExample,
+                                      Proposal, Refusal, module_level_imports)
+from flake8_netbox.fixes.edits import insert_import
+from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH
+from flake8_netbox.rules.base import LDAP, NETBOX, is_literal_str
+from flake8_netbox.rules.passwords import env_name, password_values
+from flake8_netbox.values import Lit
+from flake8_netbox.weak_keys import weakness
+
+#: The characters of NetBox's generate_secret_key.py.
+KEY_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*(-_=+)"
+
+
+def new_secret_key() -> str:
+    """A key as NetBox's generate_secret_key.py makes it, never one NBX102 would call weak."""
+    while True:
+        key = "".join(secrets.choice(KEY_ALPHABET) for _ in range(SECRET_KEY_MIN_LENGTH))
+        if weakness(key) is None:
+            return key
+
+
+class NewSecretKey(Fix):
+    codes = ("NBX101", "NBX102")
+    name = "new-secret-key"
+    kind = UNSAFE
+    summary = ("With --unsafe-fixes: a short or weak SECRET_KEY written in the file is replaced "
+               "by a new random 50-character key in NetBox's alphabet. Every signed-in user is "
+               "signed out and password-reset links already sent stop working.")
+    examples = (FixExample("SECRET_KEY = 'change-me'\n", "SECRET_KEY = '<a new random key>'\n",
+                           kind=UNSAFE),)
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        for slot in fx.ctx.slots("SECRET_KEY"):
+            value = slot.value
+            if not is_literal_str(value):
+                continue
+            assert isinstance(value, Lit)
+            code = "NBX101" if len(value.value) < SECRET_KEY_MIN_LENGTH else "NBX102"
+            if code == "NBX102" and weakness(value.value) is None:
+                continue
+            if slot.node is not value.node:
+                yield Refusal(code, "SECRET_KEY is not written as a literal where it is set; "
+                                    "replace it by hand")
+                continue
+            start, end = fx.source.span(value.node)
+            quote = '"' if isinstance(value.node, cst.SimpleString) and \
+                value.node.quote.endswith('"') else "'"
+            yield Change(code, "SECRET_KEY replaced by a new random 50-character key",
+                         [Edit(start, end, f"{quote}{new_secret_key()}{quote}")],
+                         ["every signed-in user is signed out and password-reset links already "
+                          "sent stop working; restart all NetBox processes (web and workers) "
+                          "together",
+                          "better still, read the key from the environment or a secret file "
+                          "(see NBX303)", *fx.also_bound("SECRET_KEY")])
+
+
+class PasswordFromEnvironment(Fix):
+    codes = ("NBX301",)
+    name = "password-from-environment"
+    kind = UNSAFE
+    applies_to = frozenset({NETBOX, LDAP})
+    summary = ("With --unsafe-fixes: a password written in the file is replaced by "
+               "`os.environ['NETBOX_<SETTING PATH>']` (adding `import os` once); the report "
+               "lists the variables to set, never the old value.")
+    examples = (FixExample(
+        "DATABASE = {\n    'NAME': 'netbox',\n    'PASSWORD': 'J5brHrAXFLQSif0K',\n}\n",
+        "import os\nDATABASE = {\n    'NAME': 'netbox',\n"
+        "    'PASSWORD': os.environ['NETBOX_DATABASE_PASSWORD'],\n}\n",
+        kind=UNSAFE,
+    ),)
+
+    def propose(self, fx: FixContext) -> Iterator[Proposal]:
+        seen: Set[int] = set()
+        edits: List[Edit] = []
+        variables: List[str] = []
+        places: List[str] = []
+        reachable = module_level_imports(fx.source.module)
+        environ = "os.environ" if reachable.get("os") == "os" else \
+            "environ" if reachable.get("environ") == "os.environ" else None
+        for path, value in password_values(fx.ctx):
+            if not (is_literal_str(value) and value.value) or id(value.node) in seen:
+                continue
+            seen.add(id(value.node))
+            if not isinstance(value.node, (cst.SimpleString, cst.ConcatenatedString)):
+                yield Refusal(self.codes[0], f"{path} is computed; move it out by hand")
+                continue
+            variable = env_name(path)
+            start, end = fx.source.span(value.node)
+            edits.append(Edit(start, end, f"{environ or 'os.environ'}['{variable}']"))
+            if variable not in variables:
+                variables.append(variable)
+            places.append(path)
+        if not edits:
+            return
+        if environ is None:
+            edits.append(insert_import(fx.source, "import os"))
+        yield Change(self.codes[0], f"{', '.join(places)} now read from the environment",
+                     edits, [_export_note(variables), "the old passwords stay in every copy and "
+                             "in the repository's history: change them if the file was ever "
+                             "shared or committed"], variables)
+
+
+def _export_note(variables: List[str]) -> str:
+    return ("before restarting NetBox, set " + ", ".join(variables) + " in its environment "
+            "(systemd unit or EnvironmentFile, container env, or your secret store) to the "
+            "passwords the file held")
+
