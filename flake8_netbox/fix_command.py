@@ -34,9 +34,11 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
     NetBoxPlugin.parse_options(options)
     kinds = {SAFE} | ({UNSAFE} if unsafe else set()) | \
         ({UPGRADE_DATABASES} if upgrade_databases else set())
-    report = sys.stdout if mode == FIX else sys.stderr
+    paths = _paths(options)
+    # Standard output carries the diff, or the fixed text of standard input.
+    report = sys.stdout if mode == FIX and not set(paths) & set(STDIN_NAMES) else sys.stderr
     totals = Totals()
-    for path in _paths(options):
+    for path in paths:
         try:
             _one_file(app, path, mode, kinds, report, totals)
         except Exception as error:  # one broken file must not stop the others
@@ -91,7 +93,8 @@ def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals
     if kind is None:
         return
     result = fix_source(text, plugin.release, kind=kind, whole=plugin.is_whole(),
-                        bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in)
+                        bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in,
+                        ignored=_ignored(app, name), noqa=not app.options.disable_noqa)
     fixed = result.source
     for change in result.changes:
         print(f"{name}: fixed {change.code} {change.summary}", file=report)
@@ -157,10 +160,21 @@ def _reported(app: Any, filename: str, line: int, column: int, message: str,
     return not violation.is_inline_ignored(app.options.disable_noqa)
 
 
+def _ignored(app: Any, filename: str) -> List[str]:
+    """The codes the project's flake8 configuration turns off for this file: never fixed."""
+    from flake8.style_guide import Decision
+
+    from flake8_netbox.fixes import ALL_FIXES
+
+    guide = app.guide.style_guide_for(filename)
+    codes = {code for fix in ALL_FIXES for code in fix.codes if code.startswith("NBX")}
+    return sorted(code for code in codes
+                  if guide.should_report_error(code) is not Decision.Selected)
+
+
 def _unique(items: List[Any]) -> List[Any]:
     seen: List[Any] = []
     for item in items:
         if item not in seen:
             seen.append(item)
     return seen
-

@@ -35,17 +35,20 @@ class FixResult(NamedTuple):
 
 def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = True,
                bound_elsewhere: FrozenSet[str] = frozenset(), kinds: Collection[str] = (SAFE,),
-               opt_in: Collection[str] = ()) -> FixResult:
-    """Fix ``source`` for ``release``, applying fixes of the given ``kinds``. Never executes it."""
+               opt_in: Collection[str] = (), ignored: Collection[str] = (), noqa: bool = True
+               ) -> FixResult:
+    """Fix ``source`` for ``release``, applying fixes of the given ``kinds``; findings whose
+    code is ``ignored`` (the project's configuration) or silenced by ``# noqa`` are left alone.
+    Never executes ``source``."""
     text = source
     changes: List[Change] = []
     refusals: List[Refusal] = []
     available: List[Change] = []
     for _ in range(MAX_PASSES):
-        fx = _context(text, release, whole, bound_elsewhere)
+        fx = _context(text, release, whole, bound_elsewhere, noqa)
         if fx is None:
             break
-        accepted, refusals, available = _one_pass(fx, kind, kinds)
+        accepted, refusals, available = _one_pass(fx, kind, kinds, ignored)
         if not accepted:
             break
         fixed = apply_edits(text, [edit for change in accepted for edit in change.edits])
@@ -62,8 +65,8 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
     return FixResult(text, changes, refusals, available, remaining)
 
 
-def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSet[str]
-             ) -> "FixContext | None":
+def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSet[str],
+             noqa: bool = True) -> "FixContext | None":
     try:
         tree = ast.parse(text)
         if too_costly(text, tree):
@@ -72,10 +75,10 @@ def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSe
     except Exception:  # flake8 reports syntax errors (E999); nothing to fix here
         return None
     ctx = Context(evaluate(module, tree, text), release, tree, whole, bound_elsewhere)
-    return FixContext(ctx, Source(text, module), release)
+    return FixContext(ctx, Source(text, module), release, noqa)
 
 
-def _one_pass(fx: FixContext, kind: str, kinds: Collection[str]
+def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collection[str]
               ) -> Tuple[List[Change], List[Refusal], List[Change]]:
     accepted: List[Change] = []
     refusals: List[Refusal] = []
@@ -86,7 +89,11 @@ def _one_pass(fx: FixContext, kind: str, kinds: Collection[str]
             continue
         if fix.kind == UNSAFE and accepted:
             continue  # the next pass: names derived from the file follow the safe fixes first
+        if all(code in ignored for code in fix.codes):
+            continue
         for proposal in fix().propose(fx):
+            if isinstance(proposal, Change) and fx.silenced(proposal.code, proposal.where):
+                continue
             if isinstance(proposal, Refusal):
                 refusals.append(proposal)
             elif fix.kind not in kinds:

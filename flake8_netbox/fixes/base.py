@@ -8,6 +8,7 @@ text), so everything outside the spans stays byte for byte as it was. Each fix's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
@@ -41,6 +42,12 @@ class Change:
     todo: List[str] = field(default_factory=list)
     #: Environment variables the user must now set (unsafe password fix).
     variables: List[str] = field(default_factory=list)
+    #: Offset of the finding it answers (where ``# noqa`` would be); the first edit's if None.
+    at: Optional[int] = None
+
+    @property
+    def where(self) -> int:
+        return self.edits[0].start if self.at is None else self.at
 
 
 class Refusal(NamedTuple):
@@ -109,10 +116,21 @@ class Source:
 class FixContext:
     """What a fix may look at: the evaluated file (as rules see it), its text, the release."""
 
-    def __init__(self, ctx: Context, source: Source, release: Release) -> None:
+    def __init__(self, ctx: Context, source: Source, release: Release,
+                 noqa: bool = True) -> None:
         self.ctx = ctx
         self.source = source
         self.release = release
+        self.noqa = noqa
+
+    def silenced(self, code: str, offset: int) -> bool:
+        """Does a ``# noqa`` comment on the line at ``offset`` cover ``code``? A finding the
+        user silenced is left as it is."""
+        if not self.noqa:
+            return False
+        text = self.source.text
+        return noqa_covers(text[self.source.line_start(offset):self.source.line_end(offset)],
+                           code)
 
     def only_assigned(self, name: str) -> Optional[str]:
         """Why ``name`` may not be rewritten, or None: the file must assign it and never read
@@ -176,6 +194,21 @@ class Fix:
 
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
         raise NotImplementedError
+
+
+#: flake8's inline ``# noqa`` / ``# noqa: A1,B2`` comment.
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+                   re.IGNORECASE)
+
+
+def noqa_covers(line: str, code: str) -> bool:
+    match = _NOQA.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.upper().startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
 
 
 def quote_of(node: Any, default: str = "'") -> str:

@@ -92,11 +92,13 @@ class PasswordFromEnvironment(Fix):
             if not (is_literal_str(value) and value.value) or id(value.node) in seen:
                 continue
             seen.add(id(value.node))
+            start, end = fx.source.span(value.node)
+            if fx.silenced(self.codes[0], start):
+                continue
             if not isinstance(value.node, (cst.SimpleString, cst.ConcatenatedString)):
                 yield Refusal(self.codes[0], f"{path} is computed; move it out by hand")
                 continue
             variable = env_name(path)
-            start, end = fx.source.span(value.node)
             edits.append(Edit(start, end, f"{environ or 'os.environ'}['{variable}']"))
             if variable not in variables:
                 variables.append(variable)
@@ -115,4 +117,3 @@ def _export_note(variables: List[str]) -> str:
     return ("before restarting NetBox, set " + ", ".join(variables) + " in its environment "
             "(systemd unit or EnvironmentFile, container env, or your secret store) to the "
             "passwords the file held")
-
