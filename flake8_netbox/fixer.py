@@ -45,10 +45,13 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
     refusals: List[Refusal] = []
     available: List[Change] = []
     for _ in range(MAX_PASSES):
-        fx = _context(text, release, whole, bound_elsewhere, noqa)
-        if fx is None:
+        try:
+            fx = _context(text, release, whole, bound_elsewhere, noqa)
+            if fx is None:
+                break
+            accepted, refusals, available = _one_pass(fx, kind, kinds, ignored)
+        except RecursionError:  # nested deeper than the evaluator follows: leave it as it is
             break
-        accepted, refusals, available = _one_pass(fx, kind, kinds, ignored)
         if not accepted:
             break
         fixed = apply_edits(text, [edit for change in accepted for edit in change.edits])

@@ -6,6 +6,9 @@ NUL bytes, invalid UTF-8, swapped and repeated lines, renamed settings, changed 
 feeds each mutant to the plugin the way flake8 does: flake8's own FileProcessor reads and
 decodes the file and builds the ast; inputs Python cannot parse are flake8's E999 and never
 reach plugins. ``--engine flake8`` runs flake8's whole command line in-process instead.
+``--engine fix`` runs ``--fix`` (all fixes, unsafe ones and --upgrade-databases included) on
+every mutant Python can parse, and checks that the result parses, keeps every comment, and
+does not change when fixed again.
 
     python fuzz/fuzz_plugin.py --inputs 200000 --workers 2 --seed 1
 
@@ -29,8 +32,9 @@ from pathlib import Path
 from typing import Dict, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + [ROOT / "examples" /
-                                                              "configuration.py"]
+SEEDS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + sorted(
+    (ROOT / "tests" / "fixtures" / "upgrade").glob("*.py")) + [ROOT / "examples" /
+                                                                "configuration.py"]
 FAILURES = Path(__file__).resolve().parent / "failures"
 SETTINGS = [b"ALLOWED_HOSTS", b"DATABASE", b"DATABASES", b"REDIS", b"SECRET_KEY", b"EMAIL",
             b"DEBUG", b"API_TOKEN_PEPPERS", b"LOGIN_REQUIRED", b"CORS_ORIGIN_ALLOW_ALL"]
@@ -162,13 +166,49 @@ def run_flake8(path: str) -> Tuple[str, int]:
     return ("e999" if "E999" in codes else "ok"), len([c for c in codes if c != "E999"])
 
 
+def run_fix(path: str) -> Tuple[str, int]:
+    """('e999' | 'ok' | what broke, fixes applied) for one file through the fixer."""
+    import ast
+    import io
+    import tokenize
+    from collections import Counter
+
+    from flake8_netbox.fixer import fix_source
+    from flake8_netbox.releases import DEFAULT_RELEASE
+
+    def comments(text: str) -> Counter:
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        return Counter(t.string for t in tokens if t.type == tokenize.COMMENT)
+
+    data = Path(path).read_bytes()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+        ast.parse(text)
+        before = comments(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError, TypeError,
+            LookupError, tokenize.TokenError):
+        return "e999", 0
+    kinds = ("safe", "unsafe", "upgrade-databases")
+    result = fix_source(text, DEFAULT_RELEASE, kinds=kinds)
+    try:
+        ast.parse(result.source)
+    except SyntaxError:
+        return "fix-broke-syntax", len(result.changes)
+    if comments(result.source) != before:
+        return "fix-lost-comments", len(result.changes)
+    if fix_source(result.source, DEFAULT_RELEASE, kinds=kinds).changes:
+        return "fix-not-idempotent", len(result.changes)
+    return "ok", len(result.changes)
+
+
 def worker(args: Tuple[int, int, str]) -> Dict[str, object]:
     count, seed, engine = args
     rng = random.Random(seed)
     seeds = [path.read_bytes() for path in SEEDS]
     stats: Dict[str, object] = {"runs": 0, "e999": 0, "ok": 0, "findings": 0, "failures": [],
                                 "slowest": 0.0}
-    run = run_plugin if engine == "plugin" else run_flake8
+    run = {"plugin": run_plugin, "flake8": run_flake8, "fix": run_fix}[engine]
     folder = tempfile.mkdtemp(prefix="nbx-fuzz-")
     path = os.path.join(folder, "configuration.py")
     for index in range(count):
@@ -203,7 +243,7 @@ def main() -> None:
     parser.add_argument("--inputs", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--engine", choices=["plugin", "flake8"], default="plugin")
+    parser.add_argument("--engine", choices=["plugin", "flake8", "fix"], default="plugin")
     args = parser.parse_args()
     share = [args.inputs // args.workers + (1 if i < args.inputs % args.workers else 0)
              for i in range(args.workers)]
@@ -217,7 +257,8 @@ def main() -> None:
     slowest = max(part["slowest"] for part in parts)  # type: ignore[type-var]
     print(f"engine {args.engine}, seed {args.seed}, {args.workers} workers: {total['runs']} "
           f"inputs in {elapsed:.0f} s ({total['runs'] / elapsed:.0f} inputs/s); "
-          f"{total['ok']} reached the plugin ({total['findings']} findings), "
+          f"{total['ok']} reached the plugin ({total['findings']} "
+          f"{'fixes applied' if args.engine == 'fix' else 'findings'}), "
           f"{total['e999']} were E999 for flake8; slowest input {slowest:.2f} s; "
           f"failures: {len(failures)}")
     for name, outcome, seconds, detail in failures[:20]:

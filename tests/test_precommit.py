@@ -30,6 +30,9 @@ def consumer(tmp_path_factory):
     (repo / "bad" / "configuration.py").write_text((FIXTURES / "netbox35_tasks.py").read_text()
                                                    + "x=1\n")
     (repo / "good" / "configuration.py").write_text((FIXTURES / "clean_46.py").read_text())
+    (repo / "old").mkdir()
+    (repo / "old" / "configuration.py").write_text(
+        (FIXTURES / "upgrade" / "netbox27.py").read_text())
     (repo / "setup.cfg").write_text("[flake8]\nselect = E,W,F\nnetbox-version = 4.6\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
@@ -38,9 +41,9 @@ def consumer(tmp_path_factory):
     return repo, env
 
 
-def try_repo(consumer, path):
+def try_repo(consumer, path, hook="flake8-netbox"):
     repo, env = consumer
-    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "flake8-netbox", "--files", path],
+    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), hook, "--files", path],
                           cwd=repo, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -58,3 +61,14 @@ def test_hook_passes_on_the_good_configuration(consumer):
     proc = try_repo(consumer, "good/configuration.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+def test_fix_hook_rewrites_an_old_configuration(consumer):
+    repo, _ = consumer
+    proc = try_repo(consumer, "old/configuration.py", hook="flake8-netbox-fix")
+    fixed = (repo / "old" / "configuration.py").read_text()
+    assert fixed == (FIXTURES / "upgrade" / "netbox27.expected.py").read_text(), proc.stdout
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit: files were modified
+    assert "fixed NBX005 REDIS: section 'webhooks' renamed 'tasks'" in proc.stdout
+    again = try_repo(consumer, "old/configuration.py", hook="flake8-netbox-fix")
+    assert again.returncode == 0, again.stdout + again.stderr
