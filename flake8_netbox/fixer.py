@@ -78,7 +78,7 @@ def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSe
     except Exception:  # flake8 reports syntax errors (E999); nothing to fix here
         return None
     ctx = Context(evaluate(module, tree, text), release, tree, whole, bound_elsewhere)
-    return FixContext(ctx, Source(text, module), release, noqa)
+    return FixContext(ctx, Source(text, module, tree), release, noqa)
 
 
 def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collection[str]
@@ -130,5 +130,5 @@ def secret_literals(text: str, release: Release) -> Set[str]:
             continue
         node = value.fallback_node if value.fallback_of is not None else value.node
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            found.add(fx.source.code(node))
+            found.add(fx.source.code(node, value.stmt))
     return found

@@ -42,8 +42,15 @@ class Positioner:
         self._cache: Dict[int, Any] = {}
 
     def locate(self, stmt: int, node: Any) -> Tuple[int, int]:
+        found = self.range(stmt, node)
+        return found[0] if found else ((1, 0) if node is None or not 0 <= stmt < len(
+            self.module.body) else (self.lines[stmt], 0))
+
+    def range(self, stmt: int, node: Any) -> Optional[Tuple[Tuple[int, int], Tuple[int, int]]]:
+        """((line, column), (end line, end column)) of ``node`` in top-level statement
+        ``stmt``; None when it is not there."""
         if node is None or not 0 <= stmt < len(self.module.body):
-            return 1, 0
+            return None
         statement = self.module.body[stmt]
         positions = self._cache.get(stmt)
         if positions is None:
@@ -52,6 +59,7 @@ class Positioner:
             self._cache[stmt] = positions
         found = positions.get(node)
         if found is None:
-            return self.lines[stmt], 0
-        offset = positions[statement].start.line
-        return self.lines[stmt] + found.start.line - offset, found.start.column
+            return None
+        shift = self.lines[stmt] - positions[statement].start.line
+        return ((found.start.line + shift, found.start.column),
+                (found.end.line + shift, found.end.column))

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Dict, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + sorted(
-    (ROOT / "tests" / "fixtures" / "upgrade").glob("*.py")) + [ROOT / "examples" /
-                                                                "configuration.py"]
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = [*sorted(FIXTURES.glob("*.py")), *sorted((FIXTURES / "upgrade").glob("*.py")),
+         ROOT / "examples" / "configuration.py"]
 FAILURES = Path(__file__).resolve().parent / "failures"
 SETTINGS = [b"ALLOWED_HOSTS", b"DATABASE", b"DATABASES", b"REDIS", b"SECRET_KEY", b"EMAIL",
             b"DEBUG", b"API_TOKEN_PEPPERS", b"LOGIN_REQUIRED", b"CORS_ORIGIN_ALLOW_ALL"]

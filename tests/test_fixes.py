@@ -317,3 +317,18 @@ def test_unsafe_fixes_are_only_offered_without_the_flag(tmp_path):
 def test_modifiers_need_a_mode(tmp_path):
     code, _, err = cli(["--unsafe-fixes", "."], tmp_path)
     assert code == 2 and "--fix or --diff" in err
+
+
+def test_a_setting_bound_in_branches_is_fixed_in_each_and_the_report_says_so(tmp_path):
+    source = ("import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
+              "if os.environ.get('PRODUCTION'):\n"
+              "    REDIS = {'HOST': 'redis-prod', 'DATABASE': 0}  # production\n"
+              "else:\n"
+              "    REDIS = {'HOST': 'localhost', 'DATABASE': 0}\n")
+    (tmp_path / "configuration.py").write_text(source, encoding="utf-8")
+    _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
+    fixed = (tmp_path / "configuration.py").read_text(encoding="utf-8")
+    assert fixed.count("        'caching': {\n") == 2, fixed
+    assert "    }  # production\n" in fixed
+    assert out.count("REDIS is bound in 2 places") == 2, out
+    assert not {r.code for r in lint(fixed, tmp_path / "lint")} & {"NBX005", "NBX201"}

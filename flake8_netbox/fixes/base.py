@@ -8,15 +8,16 @@ text), so everything outside the spans stays byte for byte as it was. Each fix's
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_netbox.netbox import Release
+from flake8_netbox.positions import Positioner
 from flake8_netbox.rules.base import NETBOX, Context
 
 #: Which fixes run: the behaviour-preserving ones always; the others when asked for.
@@ -71,32 +72,53 @@ class FixExample:
 
 
 class Source:
-    """The text being fixed, its libcst module, and where each node sits in the text."""
+    """The text being fixed, its libcst module, and where each node sits in the text.
 
-    def __init__(self, text: str, module: cst.Module) -> None:
+    Positions are worked out one top-level statement at a time (libcst's position metadata for
+    a whole 3,000-line module takes seconds), so callers say which statement holds a node.
+    """
+
+    def __init__(self, text: str, module: cst.Module, tree: ast.Module) -> None:
         self.text = text
         self.module = module
+        self.tree = tree
         self.newline = module.default_newline
         self.indent_unit = module.default_indent
-        self._starts = [0]
-        for line in text.splitlines(keepends=True):
-            self._starts.append(self._starts[-1] + len(line))
-        self._positions: Optional[Any] = None
+        self._starts = [0] + [match.end() for match in _LINE_END.finditer(text)]
+        self._positioner = Positioner(module, tree)
+        self._mentions: Optional[Dict[str, List[int]]] = None
 
     def _offset(self, line: int, column: int) -> int:
         return self._starts[line - 1] + column
 
-    def span(self, node: cst.CSTNode) -> Tuple[int, int]:
-        if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        where = self._positions[node]
-        return (self._offset(where.start.line, where.start.column),
-                self._offset(where.end.line, where.end.column))
+    def span(self, node: cst.CSTNode, stmt: int) -> Tuple[int, int]:
+        """Offsets of ``node``, which sits in top-level statement ``stmt``."""
+        found = self._positioner.range(stmt, node)
+        if found is None:
+            raise LookupError("node not in the statement named")
+        (line, column), (end_line, end_column) = found
+        return self._offset(line, column), self._offset(end_line, end_column)
 
-    def code(self, node: cst.CSTNode) -> str:
-        start, end = self.span(node)
+    def code(self, node: cst.CSTNode, stmt: int) -> str:
+        start, end = self.span(node, stmt)
         return self.text[start:end]
+
+    def mentions(self, text: str) -> List[int]:
+        """Top-level statements whose code uses the name (or string) ``text``: only those are
+        searched, instead of the whole module."""
+        if self._mentions is None:
+            self._mentions = _mention_index(self.module, self.tree)
+        return self._mentions.get(text, [])
+
+    def find(self, text: str, kind: type, match: Any = None) -> List[Tuple[int, Any]]:
+        """(statement, node) for the nodes of type ``kind`` (with ``match(node)`` true) in the
+        statements that mention ``text``."""
+        found: List[Tuple[int, Any]] = []
+        for stmt in self.mentions(text):
+            collector = _Collector(kind, match)
+            self.module.body[stmt].visit(collector)
+            found += [(stmt, node) for node in collector.found]
+        return found
 
     def line_start(self, offset: int) -> int:
         return self.text.rfind("\n", 0, offset) + 1
@@ -111,6 +133,48 @@ class Source:
         start = self.line_start(offset)
         line = self.text[start:self.line_end(offset)]
         return line[:len(line) - len(line.lstrip(" \t"))]
+
+
+#: Line ends as Python and libcst count them.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _mention_index(module: cst.Module, tree: ast.Module) -> Dict[str, List[int]]:
+    """name or string -> indexes of the libcst top-level statements using it, from Python's
+    own tree (a libcst visit of a large module is far slower)."""
+    index: Dict[str, List[int]] = {}
+    body = tree.body
+    position = 0
+    for stmt, statement in enumerate(module.body):
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        words = set()
+        for node in body[position:position + count]:
+            for child in ast.walk(node):
+                if isinstance(child, ast.Name):
+                    words.add(child.id)
+                elif isinstance(child, ast.Constant) and isinstance(child.value, str):
+                    words.add(child.value)
+                elif isinstance(child, ast.alias):
+                    words.update(part for part in (child.name, child.asname) if part)
+                elif isinstance(child, (ast.Global, ast.Nonlocal)):
+                    words.update(child.names)
+        position += count
+        for word in words:
+            index.setdefault(word, []).append(stmt)
+    return index
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, kind: type, match: Any) -> None:
+        super().__init__()
+        self.kind = kind
+        self.match = match
+        self.found: List[Any] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, self.kind) and (self.match is None or self.match(node)):
+            self.found.append(node)
+        return True
 
 
 class FixContext:
@@ -136,7 +200,7 @@ class FixContext:
         """Why ``name`` may not be rewritten, or None: the file must assign it and never read
         or change it elsewhere (where the other uses would have to follow the new shape)."""
         sites = self.ctx.facts.sites.get(name, [])
-        mentions = name_nodes(self.source.module, name)
+        mentions = name_nodes(self.source, name)
         if len(mentions) > len(sites):
             return f"{name} is read or changed elsewhere in the file; change it by hand"
         return None
@@ -145,10 +209,10 @@ class FixContext:
         """Is ``node`` the expression assigned to ``name`` (not a value reached otherwise)?"""
         return any(slot.node is node for slot in self.ctx.slots(name))
 
-    def statement_of(self, node: Any) -> Optional[cst.SimpleStatementLine]:
-        """The simple statement line holding ``node``."""
+    def statement_of(self, node: Any, stmt: int) -> Optional[cst.SimpleStatementLine]:
+        """The simple statement line holding ``node`` (in top-level statement ``stmt``)."""
         finder = _LineFinder(node)
-        self.source.module.visit(finder)
+        self.source.module.body[stmt].visit(finder)
         return finder.found
 
     def also_bound(self, name: str) -> List[str]:
@@ -230,17 +294,9 @@ def node_prefix(node: cst.SimpleString) -> str:
     return node.prefix.lower()
 
 
-def name_nodes(module: cst.Module, name: str) -> List[cst.Name]:
-    """Every ``Name`` node spelling ``name`` anywhere in the module."""
-    found: List[cst.Name] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            if node.value == name:
-                found.append(node)
-
-    module.visit(Collector())
-    return found
+def name_nodes(source: Source, name: str) -> List[Tuple[int, cst.Name]]:
+    """(statement, node) for every ``Name`` node spelling ``name``."""
+    return source.find(name, cst.Name, lambda node: node.value == name)
 
 
 def module_level_imports(module: cst.Module) -> Dict[str, str]:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import libcst as cst
 
 from flake8_netbox import netbox
 from flake8_netbox.fixes.base import (UPGRADE_DATABASES, Change, Edit, Fix, FixContext,
-                                      FixExample, Proposal, Refusal, name_nodes, quote_of)
+                                      FixExample, Proposal, Refusal, Source, name_nodes,
+                                      quote_of)
 from flake8_netbox.fixes.edits import reindent
 
 UPGRADE = "DATABASES"  # the label of this fix in reports: no rule reports DATABASE on 4.3+
@@ -40,8 +41,10 @@ class DatabasesLayout(Fix):
             yield Refusal(UPGRADE, "the file changes settings through exec or globals()")
             return
         edits: List[Edit] = []
-        for name in name_nodes(fx.source.module, "DATABASE"):
-            edit = self._edit(fx, name)
+        names = name_nodes(fx.source, "DATABASE")
+        parents = _parents(fx.source, sorted({stmt for stmt, _ in names}))
+        for stmt, name in names:
+            edit = self._edit(fx, name, stmt, parents)
             if edit is None:
                 yield Refusal(UPGRADE, "DATABASE is used in a way that cannot be rewritten "
                                        "(imported, assigned from, or read whole); change it by "
@@ -51,18 +54,19 @@ class DatabasesLayout(Fix):
         yield Change(UPGRADE, "DATABASE rewritten as DATABASES['default']", edits,
                      fx.also_bound("DATABASE"))
 
-    def _edit(self, fx: FixContext, name: cst.Name) -> Optional[List[Edit]]:
-        parent = _parent(fx.source.module, name)
+    def _edit(self, fx: FixContext, name: cst.Name, stmt: int, parents: Dict[int, cst.CSTNode]
+              ) -> Optional[List[Edit]]:
+        parent = parents.get(id(name))
         source = fx.source
-        start, end = source.span(name)
+        start, end = source.span(name, stmt)
         if isinstance(parent, (cst.Subscript, cst.Attribute)) and parent.value is name:
             q = "'"
             return [Edit(start, end, f"DATABASES[{q}default{q}]")]
         if isinstance(parent, cst.AssignTarget):
-            statement = _parent(source.module, parent)
+            statement = parents.get(id(parent))
             if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
                 value = statement.value
-                v_start, v_end = source.span(value)
+                v_start, v_end = source.span(value, stmt)
                 base = source.indentation(v_start)
                 q = quote_of(value.elements[0].key if isinstance(value, cst.Dict)
                              and value.elements and isinstance(value.elements[0],
@@ -79,28 +83,25 @@ class DatabasesLayout(Fix):
         return None
 
 
-def _parent(module: cst.Module, child: cst.CSTNode) -> Optional[cst.CSTNode]:
-    finder = _ParentFinder(child)
-    module.visit(finder)
-    return finder.parent
+def _parents(source: Source, stmts: List[int]) -> Dict[int, cst.CSTNode]:
+    """id(node) -> its parent, for the nodes of the given top-level statements."""
+    finder = _ParentFinder()
+    for stmt in stmts:
+        source.module.body[stmt].visit(finder)
+    return finder.parents
 
 
 class _ParentFinder(cst.CSTVisitor):
-    def __init__(self, child: cst.CSTNode) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.child = child
         self.stack: List[cst.CSTNode] = []
-        self.parent: Optional[cst.CSTNode] = None
+        self.parents: Dict[int, cst.CSTNode] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.parent is not None:
-            return False
-        if node is self.child:
-            self.parent = self.stack[-1] if self.stack else None
-            return False
+        if self.stack:
+            self.parents[id(node)] = self.stack[-1]
         self.stack.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if self.stack and self.stack[-1] is original_node:
-            self.stack.pop()
+        self.stack.pop()

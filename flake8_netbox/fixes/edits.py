@@ -47,17 +47,18 @@ def _comments(whitespace: Any) -> "tuple[str, List[str]]":
     return (first.value if first else ""), lines
 
 
-def read_dict(source: Source, node: cst.Dict) -> DictText:
+def read_dict(source: Source, node: cst.Dict, stmt: int) -> DictText:
+    """The entries of a dict literal in top-level statement ``stmt``, with their comments."""
     opening, pending = _comments(node.lbrace.whitespace_after)
     items: List[Item] = []
     for element in node.elements:
         if isinstance(element, cst.DictElement):
-            start = source.span(element.key)[0]
+            start = source.span(element.key, stmt)[0]
             key = string_key(element.key)
         else:  # ``**other``
-            start = source.span(element)[0]
+            start = source.span(element, stmt)[0]
             key = None
-        end = source.span(element.value)[1]
+        end = source.span(element.value, stmt)[1]
         trailing, after = "", []
         comma = element.comma
         if isinstance(comma, cst.Comma):
@@ -120,22 +121,23 @@ def render_dict(opening: str, sections: Sequence[List[str]], closing: List[str],
     return newline.join(lines)
 
 
-def insert_entry(source: Source, node: cst.Dict, entry: str) -> Optional[List[Edit]]:
+def insert_entry(source: Source, node: cst.Dict, stmt: int, entry: str
+                 ) -> Optional[List[Edit]]:
     """Edits adding ``entry`` (``'KEY': value``) as the last entry of a dict literal, on a
     line of its own when the dict is written one entry per line. None if it cannot be done
     cleanly (an empty dict holding comments)."""
-    start, end = source.span(node)
+    start, end = source.span(node, stmt)
     if not node.elements:
         if source.text[start:end] != "{}":
             return None
         return [Edit(start, end, "{" + entry + "}")]
     last = node.elements[-1]
-    value_end = source.span(last.value)[1]
+    value_end = source.span(last.value, stmt)[1]
     brace = end - 1
     if "\n" not in source.text[value_end:brace]:
         return [Edit(value_end, value_end, ", " + entry)]
     first_key = last.key if isinstance(last, cst.DictElement) else last
-    indent = source.indentation(source.span(first_key)[0])
+    indent = source.indentation(source.span(first_key, stmt)[0])
     edits = [] if isinstance(last.comma, cst.Comma) else [Edit(value_end, value_end, ",")]
     at = source.line_start(brace)
     if source.text[at:brace].strip():  # '}' follows other text on its line
@@ -144,15 +146,15 @@ def insert_entry(source: Source, node: cst.Dict, entry: str) -> Optional[List[Ed
     return edits
 
 
-def remove_entry(source: Source, node: cst.Dict, index: int, keep_comments: bool = True
-                 ) -> List[Edit]:
+def remove_entry(source: Source, node: cst.Dict, stmt: int, index: int,
+                 keep_comments: bool = True) -> List[Edit]:
     """Edits removing entry ``index`` of a dict literal. Its comments stay behind as comment
     lines unless ``keep_comments`` is False (the caller wrote them elsewhere)."""
-    items = read_dict(source, node).items
+    items = read_dict(source, node, stmt).items
     item = items[index]
     start = source.span(item.element.key if isinstance(item.element, cst.DictElement)
-                        else item.element)[0]
-    end = source.span(item.element.value)[1]
+                        else item.element, stmt)[0]
+    end = source.span(item.element.value, stmt)[1]
     comma = item.element.comma
     own_line = not source.text[source.line_start(start):start].strip()
     after = source.text[end:source.line_end(end)]
@@ -167,16 +169,17 @@ def remove_entry(source: Source, node: cst.Dict, index: int, keep_comments: bool
     if isinstance(comma, cst.Comma):
         following = items[index + 1].element if index + 1 < len(items) else None
         stop = source.span(following.key if isinstance(following, cst.DictElement)
-                           else following)[0] if following is not None else \
+                           else following, stmt)[0] if following is not None else \
             end + len(source.text[end:].split(",", 1)[0]) + 1
         return [Edit(start, stop, "")]
-    previous_end = source.span(items[index - 1].element.value)[1] if index else start
+    previous_end = source.span(items[index - 1].element.value, stmt)[1] if index else start
     return [Edit(previous_end, end, "")]
 
 
-def insert_after(source: Source, statement: cst.CSTNode, lines: List[str]) -> Edit:
-    """An edit adding ``lines`` as new lines after ``statement``, at its indentation."""
-    start, end = source.span(statement)
+def insert_after(source: Source, statement: cst.CSTNode, stmt: int, lines: List[str]) -> Edit:
+    """An edit adding ``lines`` as new lines after ``statement`` (in top-level statement
+    ``stmt``), at its indentation."""
+    start, end = source.span(statement, stmt)
     at = source.line_end(end)
     indent = source.indentation(start)
     prefix = "" if source.text[:at].endswith(("\n", "\r")) or not at else source.newline
@@ -191,15 +194,15 @@ def insert_import(source: Source, statement: str) -> Edit:
     last = None
     while index < len(body) and isinstance(body[index], cst.SimpleStatementLine) and all(
             isinstance(small, (cst.Import, cst.ImportFrom)) for small in body[index].body):
-        last = body[index]
+        last = index
         index += 1
     if last is not None:
-        return insert_after(source, last, [statement])
+        return insert_after(source, body[last], last, [statement])
     if index < len(body):
-        at = source.line_start(source.span(body[index])[0])
+        at = source.line_start(source.span(body[index], index)[0])
         return Edit(at, at, statement + source.newline)
     if body:
-        return insert_after(source, body[-1], [statement])
+        return insert_after(source, body[-1], len(body) - 1, [statement])
     return Edit(len(source.text), len(source.text), statement + source.newline)
 
 

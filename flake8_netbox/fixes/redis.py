@@ -26,8 +26,8 @@ def _timeout_moves(release: Release) -> bool:
     return netbox.reads(TIMEOUT_SETTING, release)
 
 
-def _timeout_statement(fx: FixContext, item: Item) -> List[str]:
-    value = fx.source.code(item.element.value)
+def _timeout_statement(fx: FixContext, item: Item, stmt: int) -> List[str]:
+    value = fx.source.code(item.element.value, stmt)
     tail = f"  {item.trailing}" if item.trailing else ""
     return [*(c for c in item.leading if c), f"{TIMEOUT_SETTING} = {value}{tail}"]
 
@@ -94,8 +94,9 @@ class FlatLayout(Fix):
         source = fx.source
         node = redis.node
         assert isinstance(node, cst.Dict)
-        text = read_dict(source, node)
-        start, end = source.span(node)
+        stmt = redis.stmt
+        text = read_dict(source, node, stmt)
+        start, end = source.span(node, stmt)
         base = source.indentation(start)
         unit = source.indent_unit
         inner = base + unit * 2
@@ -107,7 +108,7 @@ class FlatLayout(Fix):
         cache_written = False
         for item in text.items:
             if item.key == "CACHE_DATABASE":
-                value = item.text[len(source.code(item.element.key)):]
+                value = item.text[len(source.code(item.element.key, stmt)):]
                 caching += entry_lines(item, inner, f"{q}DATABASE{q}{value}")
                 cache_written = True
             elif item.key == "DATABASE":
@@ -134,10 +135,10 @@ class FlatLayout(Fix):
         summary = (f"REDIS: NetBox 2.6's flat layout rewritten as '{task_name}' and 'caching' "
                    "sections")
         if moves and not fx.ctx.is_bound(TIMEOUT_SETTING):
-            statement = fx.statement_of(node)
+            statement = fx.statement_of(node, stmt)
             if statement is not None:
-                edits.append(insert_after(source, statement,
-                                          _timeout_statement(fx, by_key["DEFAULT_TIMEOUT"])))
+                edits.append(insert_after(source, statement, stmt, _timeout_statement(
+                    fx, by_key["DEFAULT_TIMEOUT"], stmt)))
                 summary += "; DEFAULT_TIMEOUT moved to RQ_DEFAULT_TIMEOUT"
         elif moves:
             summary += "; DEFAULT_TIMEOUT dropped (RQ_DEFAULT_TIMEOUT is already set)"
@@ -158,55 +159,41 @@ class WebhooksSection(Fix):
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
         if netbox.redis_layout(fx.release) != netbox.TASKS:
             return
-        keys = [redis.entries["webhooks"].key_node for redis in fx.ctx.dicts("REDIS")
+        keys = [(redis.entries["webhooks"].key_stmt, redis.entries["webhooks"].key_node)
+                for redis in fx.ctx.dicts("REDIS")
                 if "webhooks" in redis.entries and "tasks" not in redis.entries]
         if not keys:
             return
         if fx.ctx.facts.rebinding:
             yield Refusal(self.codes[0], "the file changes settings through exec or globals()")
             return
-        strings = _strings(fx.source.module, "webhooks")
-        allowed = {id(node) for node in keys} | {id(node) for node in _redis_indexes(
-            fx.source.module, "webhooks")}
-        if any(id(node) not in allowed for node in strings) or \
-                any(not isinstance(node, cst.SimpleString) for node in keys):
+        strings = fx.source.find("webhooks", cst.SimpleString,
+                                 lambda node: node.evaluated_value == "webhooks")
+        allowed = {id(node) for _, node in keys} | {id(node) for _, node in _redis_indexes(
+            fx, "webhooks")}
+        if any(id(node) not in allowed for _, node in strings) or \
+                any(not isinstance(node, cst.SimpleString) for _, node in keys):
             yield Refusal(self.codes[0], "the text 'webhooks' is used elsewhere in the file too; "
                                          "rename REDIS['webhooks'] to 'tasks' by hand")
             return
         edits = []
-        for node in strings:
-            start, end = fx.source.span(node)
+        for stmt, node in strings:
+            start, end = fx.source.span(node, stmt)
             edits.append(Edit(start, end, f"{node.quote}tasks{node.quote}"))
         yield Change(self.codes[0], "REDIS: section 'webhooks' renamed 'tasks'", edits,
                      fx.also_bound("REDIS"))
 
 
-def _strings(module: cst.Module, text: str) -> List[cst.SimpleString]:
-    found: List[cst.SimpleString] = []
+def _redis_indexes(fx: FixContext, text: str) -> List[Tuple[int, cst.SimpleString]]:
+    """(statement, string node) for ``text`` used as in ``REDIS['text']``."""
+    def is_index(node: cst.Subscript) -> bool:
+        return isinstance(node.value, cst.Name) and node.value.value == "REDIS" and \
+            len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) and \
+            isinstance(node.slice[0].slice.value, cst.SimpleString) and \
+            node.slice[0].slice.value.evaluated_value == text
 
-    class Collector(cst.CSTVisitor):
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            if node.evaluated_value == text:
-                found.append(node)
-
-    module.visit(Collector())
-    return found
-
-
-def _redis_indexes(module: cst.Module, text: str) -> List[cst.SimpleString]:
-    """String nodes ``text`` used as in ``REDIS['text']``."""
-    found: List[cst.SimpleString] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            if isinstance(node.value, cst.Name) and node.value.value == "REDIS" and \
-                    len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-                index = node.slice[0].slice.value
-                if isinstance(index, cst.SimpleString) and index.evaluated_value == text:
-                    found.append(index)
-
-    module.visit(Collector())
-    return found
+    return [(stmt, node.slice[0].slice.value)  # type: ignore[attr-defined]
+            for stmt, node in fx.source.find(text, cst.Subscript, is_index)]
 
 
 class SectionTimeout(Fix):
@@ -250,18 +237,20 @@ class SectionTimeout(Fix):
         for name, section in timed:
             node = section.node
             assert isinstance(node, cst.Dict)
-            index = next(i for i, item in enumerate(read_dict(fx.source, node).items)
+            stmt = section.stmt
+            index = next(i for i, item in enumerate(read_dict(fx.source, node, stmt).items)
                          if item.key == "DEFAULT_TIMEOUT")
             move = name == "tasks" and not fx.ctx.is_bound(TIMEOUT_SETTING)
             if move:
-                item = read_dict(fx.source, node).items[index]
-                statement = fx.statement_of(redis.node)
+                item = read_dict(fx.source, node, stmt).items[index]
+                statement = fx.statement_of(redis.node, redis.stmt)
                 if statement is None:
                     move = False
                 else:
-                    edits.append(insert_after(fx.source, statement, _timeout_statement(fx, item)))
+                    edits.append(insert_after(fx.source, statement, redis.stmt,
+                                              _timeout_statement(fx, item, stmt)))
                     moved = True
-            edits += remove_entry(fx.source, node, index, keep_comments=not move)
+            edits += remove_entry(fx.source, node, stmt, index, keep_comments=not move)
         summary = "REDIS: DEFAULT_TIMEOUT removed from the sections"
         if moved:
             summary += " and the task section's value moved to RQ_DEFAULT_TIMEOUT"
@@ -322,13 +311,13 @@ class CacheDatabase(Fix):
                 assert isinstance(section.node, cst.Dict)
                 q = quote_of(section.node.elements[0].key if section.node.elements and
                              isinstance(section.node.elements[0], cst.DictElement) else None)
-                edits = insert_entry(fx.source, section.node,
+                edits = insert_entry(fx.source, section.node, section.stmt,
                                      f"{q}{collision.key}{q}: {number}")
                 if edits is None:
                     yield Refusal(self.codes[0], f"{where} cannot be added cleanly; set it by hand")
                     continue
             else:
-                start, end = fx.source.span(slots[0].node)
+                start, end = fx.source.span(slots[0].node, slots[0].stmt)
                 edits = [Edit(start, end, str(number))]
             yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {task}); "
                                         "the cache starts empty", edits, fx.also_bound("REDIS"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Set
+from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
 
 from flake8_netbox import netbox
-from flake8_netbox.fixes.base import Change, Edit, Fix, FixContext, FixExample, Proposal, Refusal
+from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal, Refusal,
+                                      Source, name_nodes)
 
 
 class RenamedSetting(Fix):
@@ -31,35 +32,27 @@ class RenamedSetting(Fix):
             if fx.ctx.facts.rebinding:
                 yield Refusal(self.codes[0], "the file changes settings through exec or globals()")
                 continue
-            names = _plain_names(fx.source.module, old)
+            names = _plain_names(fx.source, old)
             if names is None:
                 yield Refusal(self.codes[0], f"{old} is imported; rename it by hand")
                 continue
             edits = []
-            for node in names:
-                start, end = fx.source.span(node)
+            for stmt, node in names:
+                start, end = fx.source.span(node, stmt)
                 edits.append(Edit(start, end, new))
             yield Change(self.codes[0], f"{old} renamed {new}", edits, fx.also_bound(old))
 
 
-def _plain_names(module: cst.Module, name: str) -> Optional[List[cst.Name]]:
-    """The ``Name`` nodes that are the variable ``name`` (attribute names such as
-    ``x.NAME`` are other things); None when the file imports the name."""
-    found: List[cst.Name] = []
-    attributes: Set[int] = set()
-    imported: List[bool] = []
+def _plain_names(source: Source, name: str) -> Optional[List[Tuple[int, cst.Name]]]:
+    """(statement, node) for the ``Name`` nodes that are the variable ``name`` (attribute
+    names such as ``x.NAME`` are other things); None when the file imports the name."""
+    def spelled(alias: cst.ImportAlias) -> bool:
+        return any(isinstance(n, cst.Name) and n.value == name
+                   for n in (alias.name, alias.asname.name if alias.asname else None))
 
-    class Collector(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            attributes.add(id(node.attr))
-
-        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-            spelled = [node.name, node.asname.name if node.asname else None]
-            imported.extend(isinstance(n, cst.Name) and n.value == name for n in spelled)
-
-        def visit_Name(self, node: cst.Name) -> None:
-            if node.value == name and id(node) not in attributes:
-                found.append(node)
-
-    module.visit(Collector())
-    return None if any(imported) else found
+    if source.find(name, cst.ImportAlias, spelled):
+        return None
+    attributes = {id(node.attr) for _, node in source.find(
+        name, cst.Attribute, lambda node: node.attr.value == name)}
+    return [(stmt, node) for stmt, node in name_nodes(source, name)
+            if id(node) not in attributes]
