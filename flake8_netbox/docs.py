@@ -37,8 +37,21 @@ def explain(rule: Type[Rule]) -> str:
         *_blocks(list(rule.invalid)),
         "**Use instead** (not reported):\n",
         *_blocks(list(rule.valid)),
+        *_fixes(rule.code),
     ]
     return "\n".join(parts)
+
+
+def _fixes(code: str) -> List[str]:
+    """The rule's automatic fixes, if any (see the fix reference)."""
+    from flake8_netbox.fixes import ALL_FIXES
+    from flake8_netbox.fixes.base import SAFE, UNSAFE
+
+    how = {SAFE: "`flake8-netbox --fix`", UNSAFE: "`flake8-netbox --fix --unsafe-fixes`"}
+    found = [f"`{fix.name}` ({how.get(fix.kind, 'with --upgrade-databases')})"
+             for fix in ALL_FIXES if code in fix.codes]
+    return [f"**Fix:** {', '.join(found)}; see [Upgrading NetBox's configuration]"
+            "(#upgrading-netboxs-configuration).\n"] if found else []
 
 
 def summary_table() -> str:

@@ -101,7 +101,8 @@ def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals
         for todo in change.todo:
             print(f"{name}:   then: {todo}", file=report)
     for refusal in _unique(result.refusals):
-        print(f"{name}: not fixed {refusal.code}: {refusal.reason}", file=report)
+        code = f" {refusal.code}" if refusal.code else ""
+        print(f"{name}: not fixed{code}: {refusal.reason}", file=report)
     for change in result.available:
         flag = "--upgrade-databases" if change.code == "DATABASES" else "--unsafe-fixes"
         print(f"{name}: available with {flag}: {change.code} {change.summary}", file=report)

@@ -9,6 +9,7 @@ a broken file behind.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Collection, FrozenSet, List, NamedTuple, Set, Tuple
 
 import libcst as cst
@@ -23,6 +24,7 @@ from flake8_netbox.rules.passwords import key_values, password_values
 from flake8_netbox.values import Lit
 
 MAX_PASSES = 8
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class FixResult(NamedTuple):
@@ -44,6 +46,12 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
     changes: List[Change] = []
     refusals: List[Refusal] = []
     available: List[Change] = []
+    if _LONE_CR.search(text):  # old Mac line ends: libcst and Python count lines differently
+        refusals.append(Refusal("", "the file ends lines with a lone carriage return (\\r); "
+                                    "convert them to \\n first"))
+        return FixResult(text, [], refusals, [], check_source(
+            text, release, kind=kind, whole=whole, opt_in=opt_in,
+            bound_elsewhere=bound_elsewhere))
     for _ in range(MAX_PASSES):
         try:
             fx = _context(text, release, whole, bound_elsewhere, noqa)

@@ -332,3 +332,11 @@ def test_a_setting_bound_in_branches_is_fixed_in_each_and_the_report_says_so(tmp
     assert "    }  # production\n" in fixed
     assert out.count("REDIS is bound in 2 places") == 2, out
     assert not {r.code for r in lint(fixed, tmp_path / "lint")} & {"NBX005", "NBX201"}
+
+
+def test_lone_carriage_returns_are_left_alone(tmp_path):
+    source = fixable("REDIS = {'HOST': 'redis', 'DATABASE': 0}\n").replace("\n", "\r")
+    (tmp_path / "configuration.py").write_bytes(source.encode())
+    _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
+    assert (tmp_path / "configuration.py").read_bytes() == source.encode()
+    assert "not fixed: the file ends lines with a lone carriage return" in out

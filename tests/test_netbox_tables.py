@@ -90,3 +90,16 @@ def test_release_ordering():
     assert parse_release("4.4") > Release(4, 4, 10)
     assert not netbox.is_after(parse_release("4.4"), Release(4, 4, 10))
     assert netbox.is_after(parse_release("4.5"), Release(4, 4, 10))
+
+
+def test_renamed_settings_match_parameters_tsv():
+    """Each rename: the new name is first read by the release named, and the target of a fix
+    reads it; the old name is read until then."""
+    from flake8_netbox import netbox
+
+    for old, (new, first) in netbox.RENAMED.items():
+        assert netbox.READ_BY[new][0] == first, new
+        assert netbox.READ_BY[old][0] < first, old
+        assert netbox.reads(new, first) and not netbox.reads(new, netbox.Release(
+            first.major, first.minor - 1, 0) if first.minor else netbox.Release(
+            first.major - 1, 99, 0))

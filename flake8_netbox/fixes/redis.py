@@ -293,6 +293,10 @@ class CacheDatabase(Fix):
         "REDIS = {\n    'tasks': {'HOST': 'redis'},\n    'caching': {'HOST': 'redis'},\n}\n",
         "REDIS = {\n    'tasks': {'HOST': 'redis'},\n"
         "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
+    ), FixExample(
+        "REDIS = {'HOST': 'localhost', 'DATABASE': 1}  # CACHE_DATABASE defaults to 1\n",
+        "REDIS = {'HOST': 'localhost', 'DATABASE': 1, 'CACHE_DATABASE': 0}  # CACHE_DATABASE "
+        "defaults to 1\n", "2.6",
     ))
 
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
