@@ -41,8 +41,6 @@ class Change:
     summary: str
     edits: List[Edit]
     todo: List[str] = field(default_factory=list)
-    #: Environment variables the user must now set (unsafe password fix).
-    variables: List[str] = field(default_factory=list)
     #: Offset of the finding it answers (where ``# noqa`` would be); the first edit's if None.
     at: Optional[int] = None
 
@@ -308,8 +306,11 @@ def module_level_imports(module: cst.Module) -> Dict[str, str]:
         for small in statement.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    if isinstance(alias.name, cst.Name) and alias.asname is None:
-                        reachable[alias.name.value] = alias.name.value
+                    first = alias.name  # ``import os.path`` binds ``os`` too
+                    while isinstance(first, cst.Attribute):
+                        first = first.value
+                    if isinstance(first, cst.Name) and alias.asname is None:
+                        reachable[first.value] = first.value
             elif isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) \
                     and small.module.value == "os" and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:

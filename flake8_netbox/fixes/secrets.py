@@ -110,7 +110,7 @@ class PasswordFromEnvironment(Fix):
         yield Change(self.codes[0], f"{', '.join(places)} now read from the environment",
                      edits, [_export_note(variables), "the old passwords stay in every copy and "
                              "in the repository's history: change them if the file was ever "
-                             "shared or committed"], variables)
+                             "shared or committed"])
 
 
 def _export_note(variables: List[str]) -> str:
