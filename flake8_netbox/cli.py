@@ -146,7 +146,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if folder is not None:
         if not folder or not os.path.isdir(folder):
             return _usage(f"--config-dir needs a folder, not {folder!r}")
-        args = configuration_dir(folder) + args
+        parts = configuration_dir(folder)
+        if not parts[2:]:  # without files, flake8 would check the current directory instead
+            return _usage(f"--config-dir: {folder!r} holds no .py files")
+        args = parts + args
 
     fixing = fix_flags(args)
     if fixing is not None and not fixing[0]:

@@ -110,3 +110,22 @@ def test_ldap_settings_in_configuration_py_are_ignored_by_netbox(tmp_path):
     _, results, _ = flake8_inprocess(["--select=NBX3,NBX5", "configuration.py"], tmp_path)
     assert sorted((r.row, r.code) for r in results) == [(4, "NBX301"), (4, "NBX501")]
     assert "ldap_config.py" in [r for r in results if r.code == "NBX501"][0].text
+
+
+def test_config_dir_without_python_files_is_a_usage_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "configuration.py").write_text("DEBUG = True\nREDIS = {}\n")
+    proc = command(["--config-dir", "empty"], tmp_path)
+    assert proc.returncode == 2 and "holds no .py files" in proc.stderr
+    assert proc.stdout == ""  # the current directory was not checked instead
+
+
+def test_config_dir_with_fix_fixes_the_folder_as_one_configuration(tmp_path):
+    folder = copy_layout(tmp_path)
+    extra = folder / "extra.py"
+    extra.write_text(extra.read_text() + "JOBRESULT_RETENTION = 90\n")
+    proc = command(["--fix", "--config-dir", "configuration"], folder.parent)
+    assert "configuration/extra.py: fixed NBX502 JOBRESULT_RETENTION renamed JOB_RETENTION" \
+        in proc.stdout, proc.stdout + proc.stderr
+    assert extra.read_text().endswith("JOB_RETENTION = 90\n")
+    assert proc.returncode == 0 and "0 finding(s) remain" in proc.stdout
