@@ -95,6 +95,9 @@ def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collec
     refusals: List[Refusal] = []
     available: List[Change] = []
     taken: List[Edit] = []
+    if fx.ctx.facts.rebinding:  # any setting may change at a moment nobody can place
+        return [], [Refusal("", "the file changes settings through exec or writes to "
+                                "globals(); nothing in it is rewritten")], []
     for fix in ALL_FIXES:
         if kind not in fix.applies_to:
             continue

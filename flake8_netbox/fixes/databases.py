@@ -37,9 +37,6 @@ class DatabasesLayout(Fix):
         if fx.ctx.is_bound("DATABASES"):
             yield Refusal(UPGRADE, "DATABASES is set too; merge DATABASE into it by hand")
             return
-        if fx.ctx.facts.rebinding:
-            yield Refusal(UPGRADE, "the file changes settings through exec or globals()")
-            return
         edits: List[Edit] = []
         names = name_nodes(fx.source, "DATABASE")
         parents = _parents(fx.source, sorted({stmt for stmt, _ in names}))

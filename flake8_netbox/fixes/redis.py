@@ -34,9 +34,6 @@ def _timeout_statement(fx: FixContext, item: Item, stmt: int) -> List[str]:
 
 def _literal_dict(fx: FixContext, redis: DictV) -> Optional[str]:
     """Why this REDIS dict may not be rewritten, or None."""
-    reason = fx.ctx.facts.rebinding and "the file changes settings through exec or globals()"
-    if reason:
-        return reason
     if not isinstance(redis.node, cst.Dict) or not fx.written_as("REDIS", redis.node):
         return "REDIS is not written as one dict literal; change it by hand"
     if redis.open or any(not isinstance(e, cst.DictElement) or string_key(e.key) is None
@@ -164,9 +161,6 @@ class WebhooksSection(Fix):
                 if "webhooks" in redis.entries and "tasks" not in redis.entries]
         if not keys:
             return
-        if fx.ctx.facts.rebinding:
-            yield Refusal(self.codes[0], "the file changes settings through exec or globals()")
-            return
         strings = fx.source.find("webhooks", cst.SimpleString,
                                  lambda node: node.evaluated_value == "webhooks")
         allowed = {id(node) for _, node in keys} | {id(node) for _, node in _redis_indexes(
@@ -261,8 +255,6 @@ def _timeout_refusal(fx: FixContext, redis: DictV, timed: List[Tuple[str, DictV]
                      ) -> Optional[str]:
     """Why DEFAULT_TIMEOUT may not be moved: each must be written once, in a section literal
     inside the REDIS literal (later changes to other keys do not matter)."""
-    if fx.ctx.facts.rebinding:
-        return "the file changes settings through exec or globals()"
     for name, section in timed:
         entry = section.entries["DEFAULT_TIMEOUT"]
         if not _inside(section, redis) or len(entry.slots) != 1 or not any(
@@ -327,8 +319,6 @@ class CacheDatabase(Fix):
                                         "the cache starts empty", edits, fx.also_bound("REDIS"))
 
     def _refusal(self, fx: FixContext, collision: Collision) -> Optional[str]:
-        if fx.ctx.facts.rebinding:
-            return "the file changes settings through exec or globals()"
         key = collision.task_db.key
         if key is None or key[0] != "lit" or not isinstance(key[1], int):
             return "the task queue's database is not a number written in the file"

@@ -29,9 +29,6 @@ class RenamedSetting(Fix):
             if fx.ctx.is_bound(new):
                 yield Refusal(self.codes[0], f"{new} is set too; remove {old} by hand")
                 continue
-            if fx.ctx.facts.rebinding:
-                yield Refusal(self.codes[0], "the file changes settings through exec or globals()")
-                continue
             names = _plain_names(fx.source, old)
             if names is None:
                 yield Refusal(self.codes[0], f"{old} is imported; rename it by hand")
