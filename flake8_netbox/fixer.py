@@ -140,6 +140,12 @@ def secret_literals(text: str, release: Release) -> Set[str]:
         if not isinstance(value, Lit) or not isinstance(value.value, str) or not value.value:
             continue
         node = value.fallback_node if value.fallback_of is not None else value.node
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            found.add(fx.source.code(node, value.stmt))
+        pending = [node]
+        while pending:  # each piece of 'a' 'b' too: a diff shows one line at a time
+            piece = pending.pop()
+            if isinstance(piece, cst.ConcatenatedString):
+                pending += [piece.left, piece.right]
+            if isinstance(piece, (cst.SimpleString, cst.ConcatenatedString)):
+                start, end = fx.source.span(piece, value.stmt, parentheses=False)
+                found.add(fx.source.text[start:end])
     return found

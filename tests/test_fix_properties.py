@@ -56,7 +56,11 @@ def entries(draw, q: str, keys: List[Tuple[str, str]]) -> List[str]:
     for key, value in keys:
         if draw(st.booleans()) and draw(st.booleans()):
             out.append(f"# about {key.lower()}")
-        out.append(f"{q}{key}{q}: {value},{draw(comment)}")
+        if draw(st.integers(0, 5)) == 0:  # a value spread over lines, a comment inside
+            out += [f"{q}{key}{q}: (", f"    {value}  # inside {key.lower()}",
+                    f"),{draw(comment)}"]
+        else:
+            out.append(f"{q}{key}{q}: {value},{draw(comment)}")
     return out
 
 

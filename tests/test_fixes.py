@@ -340,3 +340,13 @@ def test_lone_carriage_returns_are_left_alone(tmp_path):
     _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
     assert (tmp_path / "configuration.py").read_bytes() == source.encode()
     assert "not fixed: the file ends lines with a lone carriage return" in out
+
+
+def test_diff_redacts_secrets_written_in_pieces_and_parentheses(tmp_path):
+    source = complete("DATABASE = {\n    'NAME': 'netbox',\n    'PASSWORD': (\n"
+                      "        'first-half-of-pw'  # split\n        'second-half-of-pw'\n    ),\n}\n"
+                      "JOBRESULT_RETENTION = 90\n")
+    (tmp_path / "configuration.py").write_text(source, encoding="utf-8")
+    _, out, err = cli(["--diff", "configuration.py"], tmp_path)
+    assert "JOB_RETENTION" in out
+    assert "half-of-pw" not in out + err and "<redacted>" in out, out

@@ -89,13 +89,21 @@ class Source:
     def _offset(self, line: int, column: int) -> int:
         return self._starts[line - 1] + column
 
-    def span(self, node: cst.CSTNode, stmt: int) -> Tuple[int, int]:
-        """Offsets of ``node``, which sits in top-level statement ``stmt``."""
+    def span(self, node: cst.CSTNode, stmt: int, parentheses: bool = True) -> Tuple[int, int]:
+        """Offsets of ``node``, which sits in top-level statement ``stmt``, with the
+        parentheses written around it (and the comments inside them) unless told not to:
+        a literal replaced in place keeps its parentheses and their comments."""
         found = self._positioner.range(stmt, node)
         if found is None:
             raise LookupError("node not in the statement named")
         (line, column), (end_line, end_column) = found
-        return self._offset(line, column), self._offset(end_line, end_column)
+        start, end = self._offset(line, column), self._offset(end_line, end_column)
+        if not parentheses:
+            return start, end
+        code = self.module.code_for_node
+        start -= sum(len(code(paren)) for paren in getattr(node, "lpar", ()))
+        end += sum(len(code(paren)) for paren in getattr(node, "rpar", ()))
+        return start, end
 
     def code(self, node: cst.CSTNode, stmt: int) -> str:
         start, end = self.span(node, stmt)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Any, List, NamedTuple, Optional, Sequence, Set
+from typing import Any, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -77,6 +77,32 @@ def read_dict(source: Source, node: cst.Dict, stmt: int) -> DictText:
     return DictText(items, opening, pending + closing)
 
 
+def _comment_tokens(text: str) -> List[Tuple[int, int, str]]:
+    """(row, column, comment) of each comment inside an entry's text (rows 0-based)."""
+    found: List[Tuple[int, int, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("(\n" + text + "\n)").readline):
+            if token.type == tokenize.COMMENT:
+                found.append((token.start[0] - 2, token.start[1], token.string))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    return found
+
+
+def inner_comments(text: str) -> List[str]:
+    """Comments written inside an entry (in a value spread over several lines)."""
+    return [comment for _, _, comment in _comment_tokens(text)]
+
+
+def without_comments(text: str) -> str:
+    """An entry's text with the comments inside it removed (for a copy: a comment is kept
+    once, with the original)."""
+    lines = text.split("\n")
+    for row, column, _ in reversed(_comment_tokens(text)):
+        lines[row] = lines[row][:column].rstrip()
+    return "\n".join(lines)
+
+
 def _string_rows(text: str) -> Set[int]:
     """Rows (0-based) of ``text`` that continue a multi-line string: never re-indented."""
     rows: Set[int] = set()
@@ -102,8 +128,10 @@ def reindent(text: str, old: str, new: str) -> str:
 
 def entry_lines(item: Item, indent: str, text: Optional[str] = None,
                 comments: bool = True) -> List[str]:
-    """An entry written at ``indent`` (with its comments), ending with a comma."""
-    body = reindent(text if text is not None else item.text, item.indent, indent)
+    """An entry written at ``indent`` (with its comments, or none at all for a copy), ending
+    with a comma."""
+    body = text if text is not None else item.text
+    body = reindent(body if comments else without_comments(body), item.indent, indent)
     lines = [indent + comment if comment else "" for comment in item.leading] if comments else []
     tail = f"  {item.trailing}" if comments and item.trailing else ""
     lines.append(f"{indent}{body},{tail}")
@@ -162,7 +190,8 @@ def remove_entry(source: Source, node: cst.Dict, stmt: int, index: int,
         first = source.line_start(start)
         for _ in item.leading:  # the comment lines above it belong to it
             first = source.line_start(first - 1)
-        comments = [c for c in [*item.leading, item.trailing] if c] if keep_comments else []
+        comments = [c for c in [*item.leading, *inner_comments(item.text), item.trailing]
+                    if c] if keep_comments else []
         text = "".join(f"{item.indent}{c}{source.newline}" for c in comments)
         return [Edit(first, source.line_end(end), text)]
     # Written on one line with other entries: remove it with one separating comma.

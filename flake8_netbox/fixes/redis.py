@@ -10,8 +10,9 @@ import libcst as cst
 from flake8_netbox import netbox
 from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal,
                                       Refusal, quote_of, string_key)
-from flake8_netbox.fixes.edits import (Item, entry_lines, insert_after, insert_entry, read_dict,
-                                       remove_entry, render_dict)
+from flake8_netbox.fixes.edits import (Item, entry_lines, inner_comments, insert_after,
+                                       insert_entry, read_dict, reindent, remove_entry,
+                                       render_dict)
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import entry_slots, sub_dicts
@@ -26,8 +27,10 @@ def _timeout_moves(release: Release) -> bool:
     return netbox.reads(TIMEOUT_SETTING, release)
 
 
-def _timeout_statement(fx: FixContext, item: Item, stmt: int) -> List[str]:
-    value = fx.source.code(item.element.value, stmt)
+def _timeout_statement(fx: FixContext, item: Item, stmt: int, indent: str) -> List[str]:
+    """``RQ_DEFAULT_TIMEOUT = <the entry's value>`` with the entry's comments, for a statement
+    at ``indent``."""
+    value = reindent(fx.source.code(item.element.value, stmt), item.indent, indent)
     tail = f"  {item.trailing}" if item.trailing else ""
     return [*(c for c in item.leading if c), f"{TIMEOUT_SETTING} = {value}{tail}"]
 
@@ -116,7 +119,8 @@ class FlatLayout(Fix):
                     cache_written = True
             elif item.key == "DEFAULT_TIMEOUT" and moves:
                 if fx.ctx.is_bound(TIMEOUT_SETTING):  # keep its comments, drop the value
-                    tasks += [inner + c for c in [*item.leading, item.trailing] if c]
+                    tasks += [inner + c for c in [*item.leading, *inner_comments(item.text),
+                                                  item.trailing] if c]
             else:
                 tasks += entry_lines(item, inner)
                 caching += entry_lines(item, inner, comments=False)
@@ -135,7 +139,7 @@ class FlatLayout(Fix):
             statement = fx.statement_of(node, stmt)
             if statement is not None:
                 edits.append(insert_after(source, statement, stmt, _timeout_statement(
-                    fx, by_key["DEFAULT_TIMEOUT"], stmt)))
+                    fx, by_key["DEFAULT_TIMEOUT"], stmt, base)))
                 summary += "; DEFAULT_TIMEOUT moved to RQ_DEFAULT_TIMEOUT"
         elif moves:
             summary += "; DEFAULT_TIMEOUT dropped (RQ_DEFAULT_TIMEOUT is already set)"
@@ -241,8 +245,9 @@ class SectionTimeout(Fix):
                 if statement is None:
                     move = False
                 else:
+                    base = fx.source.indentation(fx.source.span(statement, redis.stmt)[0])
                     edits.append(insert_after(fx.source, statement, redis.stmt,
-                                              _timeout_statement(fx, item, stmt)))
+                                              _timeout_statement(fx, item, stmt, base)))
                     moved = True
             edits += remove_entry(fx.source, node, stmt, index, keep_comments=not move)
         summary = "REDIS: DEFAULT_TIMEOUT removed from the sections"
@@ -313,7 +318,7 @@ class CacheDatabase(Fix):
                     yield Refusal(self.codes[0], f"{where} cannot be added cleanly; set it by hand")
                     continue
             else:
-                start, end = fx.source.span(slots[0].node, slots[0].stmt)
+                start, end = fx.source.span(slots[0].node, slots[0].stmt, parentheses=False)
                 edits = [Edit(start, end, str(number))]
             yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {task}); "
                                         "the cache starts empty", edits, fx.also_bound("REDIS"))

@@ -35,7 +35,7 @@ class RenamedSetting(Fix):
                 continue
             edits = []
             for stmt, node in names:
-                start, end = fx.source.span(node, stmt)
+                start, end = fx.source.span(node, stmt, parentheses=False)
                 edits.append(Edit(start, end, new))
             yield Change(self.codes[0], f"{old} renamed {new}", edits, fx.also_bound(old))
 

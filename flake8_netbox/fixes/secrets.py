@@ -53,7 +53,7 @@ class NewSecretKey(Fix):
                 yield Refusal(code, "SECRET_KEY is not written as a literal where it is set; "
                                     "replace it by hand")
                 continue
-            start, end = fx.source.span(value.node, value.stmt)
+            start, end = fx.source.span(value.node, value.stmt, parentheses=False)
             quote = '"' if isinstance(value.node, cst.SimpleString) and \
                 value.node.quote.endswith('"') else "'"
             yield Change(code, "SECRET_KEY replaced by a new random 50-character key",
@@ -92,7 +92,7 @@ class PasswordFromEnvironment(Fix):
             if not (is_literal_str(value) and value.value) or id(value.node) in seen:
                 continue
             seen.add(id(value.node))
-            start, end = fx.source.span(value.node, value.stmt)
+            start, end = fx.source.span(value.node, value.stmt, parentheses=False)
             if fx.silenced(self.codes[0], start):
                 continue
             if not isinstance(value.node, (cst.SimpleString, cst.ConcatenatedString)):
