@@ -25,6 +25,10 @@ MAX_NODES = 100_000
 #: ... or, when nested 30 brackets deep or more, whose separators weighted by their depth add
 #: up to more than this (libcst needs about 5 us per unit there: 3 s).
 MAX_NESTED_WEIGHT = 600_000
+#: ... or with a chain of more binary operators than this in one expression (``'a' + 'b' + ...``:
+#: libcst's time grows with the square of the chain; 1,000 took it 0.3 to 4.5 s, found by
+#: fuzzing --fix; 300 take about 0.05 s).
+MAX_OPERATOR_CHAIN = 300
 _BRACKETS = re.compile(r"[][(){}]")
 _SEPARATORS = re.compile(r"[][(){},:=+*%|]")
 
@@ -72,7 +76,19 @@ def too_costly(source: str, tree: ast.AST) -> bool:
         for count, _ in enumerate(ast.walk(tree)):
             if count > MAX_NODES:
                 return True
+    if sum(source.count(op) for op in "+*%|&^@") > MAX_OPERATOR_CHAIN and \
+            _operator_chain(tree) > MAX_OPERATOR_CHAIN:
+        return True
     return _bracket_depth(source) >= 30 and _nested_weight(source) > MAX_NESTED_WEIGHT
+
+
+def _operator_chain(tree: ast.AST) -> int:
+    """The most binary operations nested in one another (``a + b + c`` is two)."""
+    nodes = [node for node in ast.walk(tree) if isinstance(node, ast.BinOp)]
+    depth: dict = {}
+    for node in reversed(nodes):  # ast.walk lists parents before their children
+        depth[id(node)] = 1 + max(depth.get(id(node.left), 0), depth.get(id(node.right), 0))
+    return max(depth.values(), default=0)
 
 
 def _bracket_depth(source: str) -> int:

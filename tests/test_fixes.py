@@ -344,9 +344,37 @@ def test_lone_carriage_returns_are_left_alone(tmp_path):
 
 def test_diff_redacts_secrets_written_in_pieces_and_parentheses(tmp_path):
     source = complete("DATABASE = {\n    'NAME': 'netbox',\n    'PASSWORD': (\n"
-                      "        'first-half-of-pw'  # split\n        'second-half-of-pw'\n    ),\n}\n"
+                      "        'first-half-of-pw'  # split\n"
+                      "        'second-half-of-pw'\n    ),\n}\n"
                       "JOBRESULT_RETENTION = 90\n")
     (tmp_path / "configuration.py").write_text(source, encoding="utf-8")
     _, out, err = cli(["--diff", "configuration.py"], tmp_path)
     assert "JOB_RETENTION" in out
     assert "half-of-pw" not in out + err and "<redacted>" in out, out
+
+
+# -- regressions found by fuzz/fuzz_plugin.py --engine fix ----------------------------------------
+
+def test_cache_avoids_every_database_the_task_queue_can_use(tmp_path):
+    """Seed 5: with the task queue on 1 or 0 depending on a branch, moving the cache to the
+    lowest number the queue 'does not use' flipped between 0 and 1 on every run."""
+    source = complete("import os\nREDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 1},\n"
+                      "    'caching': {'HOST': 'redis'},\n}\n"
+                      "if os.environ.get('WORKER'):\n    REDIS['tasks']['DATABASE'] = 0\n")
+    (tmp_path / "configuration.py").write_text(source, encoding="utf-8")
+    _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
+    fixed = (tmp_path / "configuration.py").read_text(encoding="utf-8")
+    assert "'caching': {'HOST': 'redis', 'DATABASE': 2}," in fixed, out
+    assert "(the task queue uses 0 or 1)" in out
+    cli(["--fix", "configuration.py"], tmp_path)
+    assert (tmp_path / "configuration.py").read_text(encoding="utf-8") == fixed
+
+
+def test_a_key_written_twice_is_left_to_the_user(tmp_path):
+    """Seed 5: a flat REDIS with DEFAULT_TIMEOUT twice lost the comment of one of them."""
+    source = complete("REDIS = {\n    'HOST': 'redis',\n    'DEFAULT_TIMEOUT': 300,  # first\n"
+                      "    'DEFAULT_TIMEOUT': 600,  # second\n}\n")
+    (tmp_path / "configuration.py").write_text(source, encoding="utf-8")
+    _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
+    assert (tmp_path / "configuration.py").read_text(encoding="utf-8") == source
+    assert "not fixed NBX005: REDIS sets 'DEFAULT_TIMEOUT' twice; remove one by hand" in out

@@ -302,3 +302,22 @@ def test_fuzz_regression_deep_nesting_around_a_long_list(tmp_path):
     shallow = "ALLOWED_HOSTS = ['x']\nSECRET_KEY = 'short'\nREDIS = " + "{'a': " * 20 + \
         "[" + "0," * 10_000 + "]" + "}" * 20 + "\n"
     assert any("NBX101" in m for _, _, m in check_source(shallow, DEFAULT_RELEASE))
+
+
+def test_fuzz_regression_long_chain_of_operators():
+    """Found by fuzz/fuzz_plugin.py --engine fix (seed 5): ``'%s' % 'x''%s' % 'x' ...`` 1,000
+    operations long in one 30 KB line took libcst 4.5 s to parse (its time grows with the
+    square of the chain). Such files are left unchecked (silence), quickly; a chain of a
+    hundred is still checked."""
+    import time
+
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    head = "REDIS = {}\nSECRET_KEY = 'short'\n"
+    long_chain = head + "ALLOWED_HOSTS = '%s' % " + " % ".join(["'x''%s'"] * 1000) + "\n"
+    start = time.perf_counter()
+    assert check_source(long_chain, DEFAULT_RELEASE) == []
+    assert time.perf_counter() - start < 1
+    short_chain = head + "ALLOWED_HOSTS = '%s' % " + " % ".join(["'x''%s'"] * 100) + "\n"
+    assert any("NBX101" in m for _, _, m in check_source(short_chain, DEFAULT_RELEASE))

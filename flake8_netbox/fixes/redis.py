@@ -3,7 +3,7 @@ RQ_DEFAULT_TIMEOUT, and the cache moved off the task queue's database."""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -17,6 +17,7 @@ from flake8_netbox.netbox import Release
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import entry_slots, sub_dicts
 from flake8_netbox.rules.redis import Collision, collisions
+from flake8_netbox.evaluator import Absent
 from flake8_netbox.values import DictV, Lit
 
 TIMEOUT_SETTING = "RQ_DEFAULT_TIMEOUT"
@@ -42,7 +43,20 @@ def _literal_dict(fx: FixContext, redis: DictV) -> Optional[str]:
     if redis.open or any(not isinstance(e, cst.DictElement) or string_key(e.key) is None
                          for e in redis.node.elements):
         return "REDIS has keys that are not plain strings; change it by hand"
-    return fx.only_assigned("REDIS")
+    return _duplicate(redis.node, "REDIS") or fx.only_assigned("REDIS")
+
+
+def _duplicate(node: cst.Dict, name: str) -> Optional[str]:
+    """A refusal when a dict literal sets one key twice (Python keeps the last; which one the
+    user meant is theirs to say)."""
+    seen: Set[str] = set()
+    for element in node.elements:
+        key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+        if key is not None and key in seen:
+            return f"{name} sets {key!r} twice; remove one by hand"
+        if key is not None:
+            seen.add(key)
+    return None
 
 
 class FlatLayout(Fix):
@@ -262,6 +276,10 @@ def _timeout_refusal(fx: FixContext, redis: DictV, timed: List[Tuple[str, DictV]
     inside the REDIS literal (later changes to other keys do not matter)."""
     for name, section in timed:
         entry = section.entries["DEFAULT_TIMEOUT"]
+        twice = _duplicate(section.node, f"REDIS[{name!r}]") \
+            if isinstance(section.node, cst.Dict) else None
+        if twice:
+            return twice
         if not _inside(section, redis) or len(entry.slots) != 1 or not any(
                 isinstance(e, cst.DictElement) and e.key is entry.key_node
                 for e in section.node.elements):
@@ -298,12 +316,13 @@ class CacheDatabase(Fix):
 
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
         for collision in collisions(fx.ctx):
-            reason = self._refusal(fx, collision)
+            used = _task_databases(collision)
+            reason = self._refusal(collision) if used else \
+                "the task queue's database is not a number written in the file"
             if reason:
                 yield Refusal(self.codes[0], reason)
                 continue
-            task = collision.task_db.key[1]  # type: ignore[index]
-            number = 0 if task != 0 else 1
+            number = min(set(range(len(used) + 1)) - used)
             section = collision.section
             where = "REDIS['CACHE_DATABASE']" if collision.key == "CACHE_DATABASE" else \
                 "REDIS['caching']['DATABASE']"
@@ -320,13 +339,11 @@ class CacheDatabase(Fix):
             else:
                 start, end = fx.source.span(slots[0].node, slots[0].stmt, parentheses=False)
                 edits = [Edit(start, end, str(number))]
-            yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {task}); "
+            queue = " or ".join(str(n) for n in sorted(used))
+            yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {queue}); "
                                         "the cache starts empty", edits, fx.also_bound("REDIS"))
 
-    def _refusal(self, fx: FixContext, collision: Collision) -> Optional[str]:
-        key = collision.task_db.key
-        if key is None or key[0] != "lit" or not isinstance(key[1], int):
-            return "the task queue's database is not a number written in the file"
+    def _refusal(self, collision: Collision) -> Optional[str]:
         section = collision.section
         if section.open or not isinstance(section.node, cst.Dict):
             return "the cache's section is not a dict literal; set its DATABASE by hand"
@@ -342,3 +359,24 @@ class CacheDatabase(Fix):
                 and isinstance(slot.node, cst.Integer)):
             return "the cache's database is not a number written in the file"
         return None
+
+
+def _task_databases(collision: Collision) -> Set[int]:
+    """Every database number the task queue can use (branches included); empty when one of
+    them is not a number written in the file (or sits in a URL)."""
+    section = collision.task_section
+    if "URL" in section.entries:
+        return set()
+    defaults = netbox.FLAT_DEFAULTS if collision.key == "CACHE_DATABASE" else \
+        netbox.SECTION_DEFAULTS
+    slots = entry_slots(section, "DATABASE")
+    values = [slot.value for slot in slots] if slots is not None else [None]
+    used: Set[int] = set()
+    for value in values:
+        if value is None or isinstance(value, Absent):
+            used.add(defaults["DATABASE"])
+        elif isinstance(value, Lit) and type(value.value) is int and value.fallback_of is None:
+            used.add(value.value)
+        else:
+            return set()
+    return used

@@ -106,6 +106,7 @@ class Collision(NamedTuple):
     key: str  # its key there: DATABASE, or CACHE_DATABASE in the flat 2.6 layout
     task_db: Atom
     cache_db: Atom
+    task_section: DictV  # the dict holding the task queue's DATABASE
 
 
 def collisions(ctx: Context) -> Iterator[Collision]:
@@ -129,7 +130,7 @@ def _flat(ctx: Context, redis: DictV) -> Iterator[Collision]:
             yield Collision(f"REDIS['DATABASE'] and REDIS['CACHE_DATABASE'] are both "
                             f"{cache_db.label}: flushing the cache deletes queued tasks; give "
                             "CACHE_DATABASE another number", redis, "CACHE_DATABASE", task_db,
-                            cache_db)
+                            cache_db, redis)
             return
 
 
@@ -145,7 +146,7 @@ def _sections(ctx: Context, redis: DictV, task_key: str) -> Iterator[Collision]:
                 yield Collision(f"REDIS['{task_key}'] and REDIS['caching'] use the same "
                                 f"database ({cache_db.label}) on the same server: flushing "
                                 "the cache deletes queued jobs; give the cache its own "
-                                "DATABASE", cache, "DATABASE", task_db, cache_db)
+                                "DATABASE", cache, "DATABASE", task_db, cache_db, tasks)
                 return
 
 
