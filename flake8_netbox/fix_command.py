@@ -41,6 +41,10 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
     for path in paths:
         try:
             _one_file(app, path, mode, kinds, report, totals)
+        except (OSError, UnicodeError, SyntaxError) as error:  # unreadable, or bad encoding
+            print(f"{path}: not fixed: the file cannot be read or decoded "
+                  f"({type(error).__name__})", file=report)
+            totals.remaining += 1
         except Exception as error:  # one broken file must not stop the others
             print(f"{path}: flake8-netbox could not fix this file ({type(error).__name__}); it "
                   "was left unchanged: please report it", file=report)
@@ -70,28 +74,46 @@ def _paths(options: Any) -> List[str]:
 
 def _read(path: str) -> Tuple[str, str]:
     """(text with its own line endings, encoding), as Python reads the file."""
-    data = sys.stdin.buffer.read() if path in STDIN_NAMES else open(path, "rb").read()
+    if path in STDIN_NAMES:
+        data = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read()
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding), encoding
 
 
 def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals: Totals
               ) -> None:
+    stdin = path in STDIN_NAMES
+    text, encoding = _read(path)
+    name = app.options.stdin_display_name if stdin else path
+    fixed = text
+    try:
+        fixed = _fix_text(app, text, name, mode, kinds, report, totals)
+    finally:  # an editor piping its buffer through gets it back, fixed or not
+        if stdin and mode == FIX:
+            sys.stdout.write(fixed)
+    if fixed != text and mode == FIX and not stdin:
+        with open(path, "wb") as handle:
+            handle.write(fixed.encode(encoding))
+
+
+def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: TextIO,
+              totals: Totals) -> str:
+    """Fix one file's text and report on it (with --diff, print the diff): the fixed text."""
     import ast
 
     from flake8_netbox.fixer import fix_source, secret_literals
 
-    stdin = path in STDIN_NAMES
-    text, encoding = _read(path)
-    name = app.options.stdin_display_name if stdin else path
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
-        return  # flake8 reports it (E999); nothing can be fixed
+        return text  # flake8 reports it (E999); nothing can be fixed
     plugin = NetBoxPlugin(tree, name, text.splitlines(keepends=True))
     kind = plugin.kind()
     if kind is None:
-        return
+        return text
     result = fix_source(text, plugin.release, kind=kind, whole=plugin.is_whole(),
                         bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in,
                         ignored=_ignored(app, name), noqa=not app.options.disable_noqa)
@@ -103,28 +125,22 @@ def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals
     for refusal in _unique(result.refusals):
         code = f" {refusal.code}" if refusal.code else ""
         print(f"{name}: not fixed{code}: {refusal.reason}", file=report)
-    for change in result.available:
-        flag = "--upgrade-databases" if change.code == "DATABASES" else "--unsafe-fixes"
+    for fix_kind, change in result.available:
+        flag = "--unsafe-fixes" if fix_kind == "unsafe" else f"--{fix_kind}"
         print(f"{name}: available with {flag}: {change.code} {change.summary}", file=report)
     lines = fixed.splitlines(keepends=True)
     for line, column, message in result.remaining:
         if _reported(app, name, line, column, message, lines):
             print(f"{name}:{line}:{column + 1}: {message}", file=report)
             totals.remaining += 1
-    if fixed == text:
-        if stdin and mode == FIX:
-            sys.stdout.write(fixed)
-        return
-    totals.fixed += len(result.changes)
-    totals.files += 1
-    if mode == DIFF:
-        secrets = secret_literals(text, plugin.release) | secret_literals(fixed, plugin.release)
-        sys.stdout.write(redact(unified_diff(text, fixed, name), secrets))
-    elif stdin:
-        sys.stdout.write(fixed)
-    else:
-        with open(path, "wb") as handle:
-            handle.write(fixed.encode(encoding))
+    if fixed != text:
+        totals.fixed += len(result.changes)
+        totals.files += 1
+        if mode == DIFF:
+            secrets = secret_literals(text, plugin.release) | \
+                secret_literals(fixed, plugin.release)
+            sys.stdout.write(redact(unified_diff(text, fixed, name), secrets))
+    return fixed
 
 
 def unified_diff(old: str, new: str, name: str) -> str:

@@ -31,7 +31,7 @@ class FixResult(NamedTuple):
     source: str  # the fixed text (the input when nothing was fixed)
     changes: List[Change]  # applied, in order
     refusals: List[Refusal]  # findings a fix answers but left alone, with the reason
-    available: List[Change]  # fixes of a kind not asked for (unsafe, upgrade-databases)
+    available: List[Tuple[str, Change]]  # (kind, fix) of kinds not asked for
     remaining: List[Result]  # findings on the fixed text
 
 
@@ -45,7 +45,7 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
     text = source
     changes: List[Change] = []
     refusals: List[Refusal] = []
-    available: List[Change] = []
+    available: List[Tuple[str, Change]] = []
     if _LONE_CR.search(text):  # old Mac line ends: libcst and Python count lines differently
         refusals.append(Refusal("", "the file ends lines with a lone carriage return (\\r); "
                                     "convert them to \\n first"))
@@ -90,10 +90,10 @@ def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSe
 
 
 def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collection[str]
-              ) -> Tuple[List[Change], List[Refusal], List[Change]]:
+              ) -> Tuple[List[Change], List[Refusal], List[Tuple[str, Change]]]:
     accepted: List[Change] = []
     refusals: List[Refusal] = []
-    available: List[Change] = []
+    available: List[Tuple[str, Change]] = []
     taken: List[Edit] = []
     if fx.ctx.facts.rebinding:  # any setting may change at a moment nobody can place
         return [], [Refusal("", "the file changes settings through exec or writes to "
@@ -111,7 +111,7 @@ def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collec
             if isinstance(proposal, Refusal):
                 refusals.append(proposal)
             elif fix.kind not in kinds:
-                available.append(proposal)
+                available.append((fix.kind, proposal))
             elif not any(_overlap(a, b) for a in proposal.edits for b in taken):
                 accepted.append(proposal)
                 taken.extend(proposal.edits)

@@ -378,3 +378,22 @@ def test_a_key_written_twice_is_left_to_the_user(tmp_path):
     _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
     assert (tmp_path / "configuration.py").read_text(encoding="utf-8") == source
     assert "not fixed NBX005: REDIS sets 'DEFAULT_TIMEOUT' twice; remove one by hand" in out
+
+
+def test_stdin_gets_its_text_back_whatever_happens():
+    """An editor that pipes its buffer through --fix must never get an empty buffer back."""
+    for text in ("x = (\n", "print('not a configuration')\n"):
+        done = command(["--fix", "-", "--stdin-display-name", "configuration.py"], Path.cwd(),
+                       stdin=text)
+        assert done.stdout == text, done.stderr
+
+
+def test_an_unreadable_file_is_reported_and_the_others_are_fixed(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "configuration.py").write_bytes(b"# -*- coding: utf-8 -*-\nX = '\xff'\n")
+    (tmp_path / "b" / "configuration.py").write_text(complete("JOBRESULT_RETENTION = 1\n"))
+    code, out, _ = cli(["--fix", "a/configuration.py", "b/configuration.py"], tmp_path)
+    assert "a/configuration.py: not fixed: the file cannot be read or decoded" in out
+    assert "JOB_RETENTION = 1" in (tmp_path / "b" / "configuration.py").read_text()
+    assert code == 1
