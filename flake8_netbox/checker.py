@@ -52,8 +52,7 @@ def check_source(source: str, release: Release, tree: Optional[ast.Module] = Non
     """Findings for one configuration file of ``kind``, sorted by position. Never executes
     ``source``. Opt-in rules run only when their code is in ``opt_in``; a part of a split
     configuration (not ``whole``) is not judged on what it lacks."""
-    chosen = [rule for rule in rules
-              if kind in rule.applies_to and (not rule.opt_in or rule.code in opt_in)]
+    chosen = chosen_rules(rules, kind, opt_in)
     target = Target(release, kind, whole, frozenset(bound_elsewhere))
     # The syntax tree is hundreds of thousands of acyclic objects: letting the cyclic garbage
     # collector walk them again and again while they are built costs more than the checks.
@@ -64,6 +63,13 @@ def check_source(source: str, release: Release, tree: Optional[ast.Module] = Non
     finally:
         if collecting:
             gc.enable()
+
+
+def chosen_rules(rules: Iterable[Type[Rule]], kind: str, opt_in: Collection[str]
+                 ) -> List[Type[Rule]]:
+    """The rules that check a file of ``kind`` (opt-in ones only when asked for)."""
+    return [rule for rule in rules
+            if kind in rule.applies_to and (not rule.opt_in or rule.code in opt_in)]
 
 
 def too_costly(source: str, tree: ast.AST) -> bool:
@@ -136,16 +142,22 @@ def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], tar
     try:
         ctx = Context(evaluate(module, tree, source), target.release, tree, target.whole,
                       target.bound_elsewhere)
-        findings: List[Finding] = []
-        for rule in rules:
-            findings.extend(rule().check(ctx))
-        positions = Positioner(module, tree)
-        results = set()
-        for finding in findings:
-            line, column = positions.locate(finding.stmt, finding.node)
-            results.add((line, column, finding.message))
+        return report(ctx, module, tree, rules)
     except RecursionError:
         # Expressions nested deeper than the evaluator follows (hundreds of levels, which
         # Python's own parser and pyflakes barely accept): silence rather than a guess.
         return []
+
+
+def report(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[Type[Rule]]
+           ) -> List[Result]:
+    """The rules' findings on an evaluated module, placed and sorted."""
+    findings: List[Finding] = []
+    for rule in rules:
+        findings.extend(rule().check(ctx))
+    positions = Positioner(module, tree)
+    results = set()
+    for finding in findings:
+        line, column = positions.locate(finding.stmt, finding.node)
+        results.add((line, column, finding.message))
     return sorted(results)

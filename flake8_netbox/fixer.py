@@ -9,14 +9,16 @@ a broken file behind.
 from __future__ import annotations
 
 import ast
+import gc
 import re
-from typing import Collection, FrozenSet, List, NamedTuple, Set, Tuple
+from typing import Collection, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
-from flake8_netbox.checker import Result, check_source, too_costly
+from flake8_netbox.checker import Result, check_source, chosen_rules, report, too_costly
 from flake8_netbox.evaluator import evaluate
 from flake8_netbox.fixes import ALL_FIXES
+from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.fixes.base import SAFE, UNSAFE, Change, Edit, FixContext, Refusal, Source
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import NETBOX, Context
@@ -42,6 +44,18 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
     """Fix ``source`` for ``release``, applying fixes of the given ``kinds``; findings whose
     code is ``ignored`` (the project's configuration) or silenced by ``# noqa`` are left alone.
     Never executes ``source``."""
+    collecting = gc.isenabled()
+    gc.disable()  # as when checking: the syntax trees are large and acyclic
+    try:
+        return _fix(source, release, kind, whole, bound_elsewhere, kinds, opt_in, ignored, noqa)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fix(source: str, release: Release, kind: str, whole: bool,
+         bound_elsewhere: FrozenSet[str], kinds: Collection[str], opt_in: Collection[str],
+         ignored: Collection[str], noqa: bool) -> FixResult:
     text = source
     changes: List[Change] = []
     refusals: List[Refusal] = []
@@ -52,6 +66,7 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
         return FixResult(text, [], refusals, [], check_source(
             text, release, kind=kind, whole=whole, opt_in=opt_in,
             bound_elsewhere=bound_elsewhere))
+    fx: Optional[FixContext] = None
     for _ in range(MAX_PASSES):
         try:
             fx = _context(text, release, whole, bound_elsewhere, noqa)
@@ -71,9 +86,21 @@ def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = 
             break
         text = fixed
         changes.extend(accepted)
-    remaining = check_source(text, release, kind=kind, whole=whole, opt_in=opt_in,
-                             bound_elsewhere=bound_elsewhere)
+    if fx is not None and fx.source.text == text:  # the last pass parsed the final text
+        remaining = _remaining(fx, kind, opt_in)
+    else:
+        remaining = check_source(text, release, kind=kind, whole=whole, opt_in=opt_in,
+                                 bound_elsewhere=bound_elsewhere)
     return FixResult(text, changes, refusals, available, remaining)
+
+
+def _remaining(fx: FixContext, kind: str, opt_in: Collection[str]) -> List[Result]:
+    """The findings on the text a pass has already parsed and evaluated."""
+    try:
+        return report(fx.ctx, fx.source.module, fx.source.tree,
+                      chosen_rules(ALL_RULES, kind, opt_in))
+    except RecursionError:
+        return []
 
 
 def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSet[str],
