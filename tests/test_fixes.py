@@ -397,3 +397,19 @@ def test_an_unreadable_file_is_reported_and_the_others_are_fixed(tmp_path):
     assert "a/configuration.py: not fixed: the file cannot be read or decoded" in out
     assert "JOB_RETENTION = 1" in (tmp_path / "b" / "configuration.py").read_text()
     assert code == 1
+
+
+def test_noqa_on_the_reported_line_holds_for_fixes_that_edit_elsewhere(tmp_path):
+    """NBX201 on a section without DATABASE is reported at the section, while the fix adds a
+    line below it; NBX504 is reported at the key, while RQ_DEFAULT_TIMEOUT goes after REDIS."""
+    silenced = complete("REDIS = {\n    'tasks': {\n        'HOST': 'redis',\n"
+                        "        'DEFAULT_TIMEOUT': 300,  # noqa: NBX504\n    },\n"
+                        "    'caching': {  # noqa: NBX201\n        'HOST': 'redis',\n    },\n}\n")
+    path = tmp_path / "configuration.py"
+    path.write_text(silenced, encoding="utf-8")
+    _, out, _ = cli(["--fix", "--netbox-version=4.6", "configuration.py"], tmp_path)
+    assert path.read_text(encoding="utf-8") == silenced, out
+    path.write_text(silenced.replace("  # noqa: NBX504", "").replace("  # noqa: NBX201", ""),
+                    encoding="utf-8")
+    _, out, _ = cli(["--fix", "--netbox-version=4.6", "configuration.py"], tmp_path)
+    assert "fixed NBX201" in out and "fixed NBX504" in out, out

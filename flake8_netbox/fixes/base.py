@@ -41,7 +41,8 @@ class Change:
     summary: str
     edits: List[Edit]
     todo: List[str] = field(default_factory=list)
-    #: Offset of the finding it answers (where ``# noqa`` would be); the first edit's if None.
+    #: Offset of the finding it answers (where ``# noqa`` would be), when that is not where
+    #: its first edit starts.
     at: Optional[int] = None
 
     @property

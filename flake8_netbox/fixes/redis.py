@@ -267,7 +267,9 @@ class SectionTimeout(Fix):
         summary = "REDIS: DEFAULT_TIMEOUT removed from the sections"
         if moved:
             summary += " and the task section's value moved to RQ_DEFAULT_TIMEOUT"
-        return Change(self.codes[0], summary, edits, fx.also_bound("REDIS"))
+        first_key = timed[0][1].entries["DEFAULT_TIMEOUT"]
+        return Change(self.codes[0], summary, edits, fx.also_bound("REDIS"),
+                      at=fx.source.span(first_key.key_node, first_key.key_stmt)[0])
 
 
 def _timeout_refusal(fx: FixContext, redis: DictV, timed: List[Tuple[str, DictV]]
@@ -340,8 +342,10 @@ class CacheDatabase(Fix):
                 start, end = fx.source.span(slots[0].node, slots[0].stmt, parentheses=False)
                 edits = [Edit(start, end, str(number))]
             queue = " or ".join(str(n) for n in sorted(used))
+            reported = collision.cache_db  # where NBX201 put its finding
             yield Change(self.codes[0], f"{where} set to {number} (the task queue uses {queue}); "
-                                        "the cache starts empty", edits, fx.also_bound("REDIS"))
+                                        "the cache starts empty", edits, fx.also_bound("REDIS"),
+                         at=fx.source.span(reported.node, reported.stmt, parentheses=False)[0])
 
     def _refusal(self, collision: Collision) -> Optional[str]:
         section = collision.section
