@@ -71,7 +71,8 @@ class PasswordFromEnvironment(Fix):
     kind = UNSAFE
     applies_to = frozenset({NETBOX, LDAP})
     summary = ("With --unsafe-fixes: a password written in the file is replaced by "
-               "`os.environ['NETBOX_<SETTING PATH>']` (adding `import os` once); the report "
+               "`os.environ['NETBOX_<SETTING PATH>']` (adding `import os` once; one password "
+               "written in both REDIS sections becomes one `NETBOX_REDIS_PASSWORD`); the report "
                "lists the variables to set, never the old value.")
     examples = (FixExample(
         "DATABASE = {\n    'NAME': 'netbox',\n    'PASSWORD': 'J5brHrAXFLQSif0K',\n}\n",
@@ -88,6 +89,7 @@ class PasswordFromEnvironment(Fix):
         reachable = module_level_imports(fx.source.module)
         environ = "os.environ" if reachable.get("os") == "os" else \
             "environ" if reachable.get("environ") == "os.environ" else None
+        shared = _shared_redis_passwords(fx)
         for path, value in password_values(fx.ctx):
             if not (is_literal_str(value) and value.value) or id(value.node) in seen:
                 continue
@@ -98,7 +100,9 @@ class PasswordFromEnvironment(Fix):
             if not isinstance(value.node, (cst.SimpleString, cst.ConcatenatedString)):
                 yield Refusal(self.codes[0], f"{path} is computed; move it out by hand")
                 continue
-            variable = env_name(path)
+            # One password for both REDIS sections (as the 2.6 layout had) stays one variable.
+            variable = "NETBOX_REDIS_PASSWORD" if path.startswith("REDIS[") and \
+                value.value in shared else env_name(path)
             edits.append(Edit(start, end, f"{environ or 'os.environ'}['{variable}']"))
             if variable not in variables:
                 variables.append(variable)
@@ -111,6 +115,17 @@ class PasswordFromEnvironment(Fix):
                      edits, [_export_note(variables), "the old passwords stay in every copy and "
                              "in the repository's history: change them if the file was ever "
                              "shared or committed"])
+
+
+def _shared_redis_passwords(fx: FixContext) -> Set[str]:
+    """Password literals written in more than one REDIS section."""
+    seen: Set[str] = set()
+    shared: Set[str] = set()
+    for path, value in password_values(fx.ctx):
+        if path.startswith("REDIS[") and is_literal_str(value) and value.value:
+            assert isinstance(value, Lit)
+            (shared if value.value in seen else seen).add(value.value)
+    return shared
 
 
 def _export_note(variables: List[str]) -> str:
