@@ -283,10 +283,12 @@ def noqa_covers(line: str, code: str) -> bool:
 
 
 def quote_of(node: Any, default: str = "'") -> str:
-    """The quote character a string literal uses (to write new strings the same way)."""
-    if isinstance(node, cst.SimpleString):
-        return node.quote[-1] if node.quote else default
-    return default
+    """The quote character of a string literal, or of a dict literal's first key: new strings
+    are written the way the file writes them."""
+    if isinstance(node, cst.Dict) and node.elements and \
+            isinstance(node.elements[0], cst.DictElement):
+        node = node.elements[0].key
+    return node.quote[-1] if isinstance(node, cst.SimpleString) else default
 
 
 def string_key(key_node: Any) -> Optional[str]:

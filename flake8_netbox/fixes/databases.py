@@ -65,9 +65,7 @@ class DatabasesLayout(Fix):
                 value = statement.value
                 v_start, v_end = source.span(value, stmt)
                 base = source.indentation(v_start)
-                q = quote_of(value.elements[0].key if isinstance(value, cst.Dict)
-                             and value.elements and isinstance(value.elements[0],
-                                                               cst.DictElement) else None)
+                q = quote_of(value)
                 text = source.text[v_start:v_end]
                 if "\n" in text:
                     unit = source.indent_unit

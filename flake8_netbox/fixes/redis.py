@@ -114,7 +114,7 @@ class FlatLayout(Fix):
         base = source.indentation(start)
         unit = source.indent_unit
         inner = base + unit * 2
-        q = quote_of(node.elements[0].key if node.elements else None)
+        q = quote_of(node)
         by_key: Dict[Optional[str], Item] = {item.key: item for item in text.items}
         moves = _timeout_moves(fx.release) and "DEFAULT_TIMEOUT" in by_key
         tasks: List[str] = []
@@ -331,8 +331,7 @@ class CacheDatabase(Fix):
             slots = entry_slots(section, collision.key)
             if slots is None:
                 assert isinstance(section.node, cst.Dict)
-                q = quote_of(section.node.elements[0].key if section.node.elements and
-                             isinstance(section.node.elements[0], cst.DictElement) else None)
+                q = quote_of(section.node)
                 edits = insert_entry(fx.source, section.node, section.stmt,
                                      f"{q}{collision.key}{q}: {number}")
                 if edits is None:

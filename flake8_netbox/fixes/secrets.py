@@ -10,7 +10,7 @@ from typing import Iterator, List, Set
 import libcst as cst
 
 from flake8_netbox.fixes.base import (UNSAFE, Change, Edit, Fix, FixContext, FixExample,
-                                      Proposal, Refusal, module_level_imports)
+                                      Proposal, Refusal, module_level_imports, quote_of)
 from flake8_netbox.fixes.edits import insert_import
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH
 from flake8_netbox.rules.base import LDAP, NETBOX, is_literal_str
@@ -54,8 +54,7 @@ class NewSecretKey(Fix):
                                     "replace it by hand")
                 continue
             start, end = fx.source.span(value.node, value.stmt, parentheses=False)
-            quote = '"' if isinstance(value.node, cst.SimpleString) and \
-                value.node.quote.endswith('"') else "'"
+            quote = quote_of(value.node)
             yield Change(code, "SECRET_KEY replaced by a new random 50-character key",
                          [Edit(start, end, f"{quote}{new_secret_key()}{quote}")],
                          ["every signed-in user is signed out and password-reset links already "
