@@ -119,7 +119,8 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
                         ignored=_ignored(app, name), noqa=not app.options.disable_noqa)
     fixed = result.source
     for change in result.changes:
-        print(f"{name}: fixed {change.code} {change.summary}", file=report)
+        done = "fixed" if mode == FIX else "would fix"
+        print(f"{name}: {done} {change.code} {change.summary}", file=report)
         for todo in change.todo:
             print(f"{name}:   then: {todo}", file=report)
     for refusal in _unique(result.refusals):

@@ -282,6 +282,7 @@ def test_unsafe_fixes_move_secrets_out_and_never_print_them(tmp_path):
     path.write_text(SECRETS, encoding="utf-8")
     code, out, err = cli(["--diff", "--unsafe-fixes", "configuration.py"], tmp_path)
     assert path.read_text(encoding="utf-8") == SECRETS
+    assert "configuration.py: would fix NBX301 " in err and "fixed NBX" not in err
     shown = out + err
     for secret in ("Sup3r-S3cret-pw", "R3dis-pw-9", "netbox-secret"):
         assert secret not in shown
