@@ -45,10 +45,8 @@ def explain(rule: Type[Rule]) -> str:
 def _fixes(code: str) -> List[str]:
     """The rule's automatic fixes, if any (see the fix reference)."""
     from flake8_netbox.fixes import ALL_FIXES
-    from flake8_netbox.fixes.base import SAFE, UNSAFE
 
-    how = {SAFE: "`flake8-netbox --fix`", UNSAFE: "`flake8-netbox --fix --unsafe-fixes`"}
-    found = [f"`{fix.name}` ({how.get(fix.kind, 'with --upgrade-databases')})"
+    found = [f"`{fix.name}` (`{_command(fix.kind, 'flake8-netbox --fix')}`)"
              for fix in ALL_FIXES if code in fix.codes]
     return [f"**Fix:** {', '.join(found)}; see [Upgrading NetBox's configuration]"
             "(#upgrading-netboxs-configuration).\n"] if found else []
@@ -65,15 +63,20 @@ def reference() -> str:
     return "\n".join([START, "", summary_table(), *(explain(rule) for rule in ALL_RULES), END])
 
 
+def _command(kind: str, fix: str) -> str:
+    """How a fix of ``kind`` is asked for: ``fix`` and the kind's own flag."""
+    from flake8_netbox.fixes.base import FLAGS
+
+    return f"{fix} {FLAGS[kind]}".strip()
+
+
 def fix_reference() -> str:
     """Each fix with what it answers, when it runs, and its examples before and after."""
     from flake8_netbox.fixes import ALL_FIXES
-    from flake8_netbox.fixes.base import SAFE, UNSAFE
 
     parts = [FIX_START, ""]
     for fix in ALL_FIXES:
-        when = {SAFE: "`--fix`", UNSAFE: "`--fix --unsafe-fixes`"}.get(
-            fix.kind, "`--fix --upgrade-databases`")
+        when = f"`{_command(fix.kind, '--fix')}`"
         parts.append(f"#### `{fix.name}` ({', '.join(fix.codes)}; {when})\n")
         parts.append(fix.summary + "\n")
         for example in fix.examples:

@@ -104,7 +104,8 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
     """Fix one file's text and report on it (with --diff, print the diff): the fixed text."""
     import ast
 
-    from flake8_netbox.fixer import fix_source, secret_literals
+    from flake8_netbox.fixer import fix_source
+    from flake8_netbox.fixes.base import FLAGS
 
     try:
         tree = ast.parse(text)
@@ -118,8 +119,8 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
                         bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in,
                         ignored=_ignored(app, name), noqa=not app.options.disable_noqa)
     fixed = result.source
+    done = "fixed" if mode == FIX else "would fix"
     for change in result.changes:
-        done = "fixed" if mode == FIX else "would fix"
         print(f"{name}: {done} {change.code} {change.summary}", file=report)
         for todo in change.todo:
             print(f"{name}:   then: {todo}", file=report)
@@ -127,8 +128,8 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
         code = f" {refusal.code}" if refusal.code else ""
         print(f"{name}: not fixed{code}: {refusal.reason}", file=report)
     for fix_kind, change in result.available:
-        flag = "--unsafe-fixes" if fix_kind == "unsafe" else f"--{fix_kind}"
-        print(f"{name}: available with {flag}: {change.code} {change.summary}", file=report)
+        print(f"{name}: available with {FLAGS[fix_kind]}: {change.code} {change.summary}",
+              file=report)
     lines = fixed.splitlines(keepends=True)
     for line, column, message in result.remaining:
         if _reported(app, name, line, column, message, lines):
@@ -138,9 +139,7 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
         totals.fixed += len(result.changes)
         totals.files += 1
         if mode == DIFF:
-            secrets = secret_literals(text, plugin.release) | \
-                secret_literals(fixed, plugin.release)
-            sys.stdout.write(redact(unified_diff(text, fixed, name), secrets))
+            sys.stdout.write(redact(unified_diff(text, fixed, name), result.secrets))
     return fixed
 
 

@@ -35,6 +35,8 @@ class FixResult(NamedTuple):
     refusals: List[Refusal]  # findings a fix answers but left alone, with the reason
     available: List[Tuple[str, Change]]  # (kind, fix) of kinds not asked for
     remaining: List[Result]  # findings on the fixed text
+    #: Secret literals as written in the input and in the fixed text: what a diff must hide.
+    secrets: Set[str]
 
 
 def fix_source(source: str, release: Release, kind: str = NETBOX, whole: bool = True,
@@ -65,13 +67,16 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
                                     "convert them to \\n first"))
         return FixResult(text, [], refusals, [], check_source(
             text, release, kind=kind, whole=whole, opt_in=opt_in,
-            bound_elsewhere=bound_elsewhere))
+            bound_elsewhere=bound_elsewhere), set())  # nothing changes: no diff to redact
     fx: Optional[FixContext] = None
+    secrets: Set[str] = set()
     for _ in range(MAX_PASSES):
         try:
             fx = _context(text, release, whole, bound_elsewhere, noqa)
             if fx is None:
                 break
+            if text == source:
+                secrets |= _secrets(fx)
             accepted, refusals, available = _one_pass(fx, kind, kinds, ignored)
         except RecursionError:  # nested deeper than the evaluator follows: leave it as it is
             break
@@ -88,10 +93,12 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
         changes.extend(accepted)
     if fx is not None and fx.source.text == text:  # the last pass parsed the final text
         remaining = _remaining(fx, kind, opt_in)
+        secrets |= _secrets(fx)
     else:
         remaining = check_source(text, release, kind=kind, whole=whole, opt_in=opt_in,
                                  bound_elsewhere=bound_elsewhere)
-    return FixResult(text, changes, refusals, available, remaining)
+        secrets |= secret_literals(text, release)
+    return FixResult(text, changes, refusals, available, remaining, secrets)
 
 
 def _remaining(fx: FixContext, kind: str, opt_in: Collection[str]) -> List[Result]:
@@ -160,8 +167,10 @@ def secret_literals(text: str, release: Release) -> Set[str]:
     """The literals holding secrets (passwords, keys, peppers, secret fallbacks) exactly as
     written in ``text``: what a diff must never show."""
     fx = _context(text, release, True, frozenset())
-    if fx is None:
-        return set()
+    return set() if fx is None else _secrets(fx)
+
+
+def _secrets(fx: FixContext) -> Set[str]:
     found: Set[str] = set()
     for _, value in password_values(fx.ctx) + key_values(fx.ctx):
         if not isinstance(value, Lit) or not isinstance(value.value, str) or not value.value:

@@ -22,6 +22,8 @@ from flake8_netbox.rules.base import NETBOX, Context
 
 #: Which fixes run: the behaviour-preserving ones always; the others when asked for.
 SAFE, UPGRADE_DATABASES, UNSAFE = "safe", "upgrade-databases", "unsafe"
+#: The command-line flag that turns each kind on, besides --fix or --diff.
+FLAGS = {SAFE: "", UPGRADE_DATABASES: "--upgrade-databases", UNSAFE: "--unsafe-fixes"}
 
 
 class Edit(NamedTuple):

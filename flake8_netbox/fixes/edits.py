@@ -31,6 +31,10 @@ class Item(NamedTuple):
     trailing: str  # the comment on its last line, or ''
     element: Any
 
+    def comments(self) -> List[str]:
+        """Every comment that belongs to it: above it, inside its value, beside it."""
+        return [c for c in [*self.leading, *inner_comments(self.text), self.trailing] if c]
+
 
 class DictText(NamedTuple):
     items: List[Item]
@@ -77,16 +81,23 @@ def read_dict(source: Source, node: cst.Dict, stmt: int) -> DictText:
     return DictText(items, opening, pending + closing)
 
 
-def _comment_tokens(text: str) -> List[Tuple[int, int, str]]:
-    """(row, column, comment) of each comment inside an entry's text (rows 0-based)."""
-    found: List[Tuple[int, int, str]] = []
+def _tokens(text: str) -> List[tokenize.TokenInfo]:
+    """The tokens of an entry's text, rows counted from 0 at its first line (an entry is not a
+    statement: it is tokenized inside parentheses)."""
+    found: List[tokenize.TokenInfo] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO("(\n" + text + "\n)").readline):
-            if token.type == tokenize.COMMENT:
-                found.append((token.start[0] - 2, token.start[1], token.string))
+            found.append(token._replace(start=(token.start[0] - 2, token.start[1]),
+                                        end=(token.end[0] - 2, token.end[1])))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass
     return found
+
+
+def _comment_tokens(text: str) -> List[Tuple[int, int, str]]:
+    """(row, column, comment) of each comment inside an entry's text."""
+    return [(token.start[0], token.start[1], token.string) for token in _tokens(text)
+            if token.type == tokenize.COMMENT]
 
 
 def inner_comments(text: str) -> List[str]:
@@ -106,13 +117,9 @@ def without_comments(text: str) -> str:
 def _string_rows(text: str) -> Set[int]:
     """Rows (0-based) of ``text`` that continue a multi-line string: never re-indented."""
     rows: Set[int] = set()
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO("(\n" + text + "\n)").readline)
-        for token in tokens:
-            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
-                rows.update(range(token.start[0] - 1, token.end[0] - 1))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass
+    for token in _tokens(text):
+        if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+            rows.update(range(token.start[0] + 1, token.end[0] + 1))
     return rows
 
 
@@ -190,8 +197,7 @@ def remove_entry(source: Source, node: cst.Dict, stmt: int, index: int,
         first = source.line_start(start)
         for _ in item.leading:  # the comment lines above it belong to it
             first = source.line_start(first - 1)
-        comments = [c for c in [*item.leading, *inner_comments(item.text), item.trailing]
-                    if c] if keep_comments else []
+        comments = item.comments() if keep_comments else []
         text = "".join(f"{item.indent}{c}{source.newline}" for c in comments)
         return [Edit(first, source.line_end(end), text)]
     # Written on one line with other entries: remove it with one separating comma.

@@ -10,9 +10,8 @@ import libcst as cst
 from flake8_netbox import netbox
 from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal,
                                       Refusal, quote_of, string_key)
-from flake8_netbox.fixes.edits import (Item, entry_lines, inner_comments, insert_after,
-                                       insert_entry, read_dict, reindent, remove_entry,
-                                       render_dict)
+from flake8_netbox.fixes.edits import (Item, entry_lines, insert_after, insert_entry, read_dict,
+                                       reindent, remove_entry, render_dict)
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import entry_slots, sub_dicts
@@ -133,8 +132,7 @@ class FlatLayout(Fix):
                     cache_written = True
             elif item.key == "DEFAULT_TIMEOUT" and moves:
                 if fx.ctx.is_bound(TIMEOUT_SETTING):  # keep its comments, drop the value
-                    tasks += [inner + c for c in [*item.leading, *inner_comments(item.text),
-                                                  item.trailing] if c]
+                    tasks += [inner + comment for comment in item.comments()]
             else:
                 tasks += entry_lines(item, inner)
                 caching += entry_lines(item, inner, comments=False)
@@ -250,11 +248,11 @@ class SectionTimeout(Fix):
             node = section.node
             assert isinstance(node, cst.Dict)
             stmt = section.stmt
-            index = next(i for i, item in enumerate(read_dict(fx.source, node, stmt).items)
-                         if item.key == "DEFAULT_TIMEOUT")
+            items = read_dict(fx.source, node, stmt).items
+            index = next(i for i, item in enumerate(items) if item.key == "DEFAULT_TIMEOUT")
             move = name == "tasks" and not fx.ctx.is_bound(TIMEOUT_SETTING)
             if move:
-                item = read_dict(fx.source, node, stmt).items[index]
+                item = items[index]
                 statement = fx.statement_of(redis.node, redis.stmt)
                 if statement is None:
                     move = False
