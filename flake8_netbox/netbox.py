@@ -130,6 +130,19 @@ EMAIL_BOOLEANS: FrozenSet[str] = frozenset({"USE_SSL", "USE_TLS"})
 SECRET_KEY_MIN_LENGTH = 50
 
 
+def generate_advice(release: Release) -> str:
+    """What to tell a user whose SECRET_KEY or pepper must be replaced, in the words of
+    ``release``: NetBox 4.7.0 ships the ``netbox secret-key`` command with its PyPI package
+    (netbox/netbox/cli.py); every release since 2.6 has netbox/generate_secret_key.py in its
+    source tree."""
+    if release >= Release(4, 7, 0):
+        how = ("`netbox secret-key` (or `python3 netbox/generate_secret_key.py` in a git "
+               "checkout)")
+    else:
+        how = "`python3 netbox/generate_secret_key.py`"
+    return f"generate one with {how} and read it from the environment or a secret file"
+
+
 # -- names that changed between releases (NBX502) and names NetBox overrides (NBX503) ------------
 
 #: What replaces a setting NetBox stopped reading (or deprecated), for NBX502's message.

@@ -29,8 +29,8 @@ KNOWN_SERIES: Tuple[Tuple[int, int], ...] = (
     *((3, minor) for minor in range(0, 8)),
     *((4, minor) for minor in range(0, 8)),
 )
-#: The newest stable series (4.7 is a beta): the default target.
-DEFAULT_RELEASE = Release(4, 6)
+#: The newest stable series (4.7: 4.7.0 to 4.7.3 are known): the default target.
+DEFAULT_RELEASE = Release(4, 7)
 
 _VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 
@@ -39,7 +39,7 @@ def parse_release(text: str) -> Release:
     """Parse ``X.Y`` or ``X.Y.Z``; raise ValueError with a message meant for the user."""
     match = _VERSION_RE.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a NetBox release; use X.Y or X.Y.Z, e.g. 4.6")
+        raise ValueError(f"{text!r} is not a NetBox release; use X.Y or X.Y.Z, e.g. 4.7")
     major, minor = int(match.group(1)), int(match.group(2))
     if (major, minor) not in KNOWN_SERIES:
         first, last = KNOWN_SERIES[0], KNOWN_SERIES[-1]

@@ -25,7 +25,7 @@ class Example:
     """A configuration snippet, the release it is checked against, and the file it is in."""
 
     code: str
-    netbox_version: str = "4.6"
+    netbox_version: str = "4.7"
     filename: str = "configuration.py"
 
 

@@ -25,7 +25,7 @@ AUTH_LDAP_GROUP_TYPE = NestedGroupOfNamesType()
 """
 
 
-def _ldap(code: str, version: str = "4.6") -> Example:
+def _ldap(code: str, version: str = "4.7") -> Example:
     return Example(code, version, "ldap_config.py")
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release
+from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release, generate_advice
 from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str, present_values
 from flake8_netbox.values import DictV, Env, ListV, Lit, Value
 from flake8_netbox.weak_keys import weakness
 
-GENERATE = ("generate one with `python3 netbox/generate_secret_key.py` and read it from the "
-            "environment or a secret file")
 _GOOD_KEY = "_1zmXgJm(o8MgY%$xs-(9l_IM=SAzTDyAlCYWUyW^vlJBILyE$"
 
 
@@ -43,7 +41,7 @@ class ShortSecretKey(Rule):
                                if ctx.release >= Release(3, 5, 0) else
                                "use at least 50 (NetBox 3.5+ refuses to start with fewer)")
                 yield self.at_value(f"SECRET_KEY is {len(value.value)} characters long: "
-                                    f"{consequence}; {GENERATE}", value)
+                                    f"{consequence}; {generate_advice(ctx.release)}", value)
 
 
 class WeakSecretKey(Rule):
@@ -71,7 +69,8 @@ class WeakSecretKey(Rule):
             if is_literal_str(value) and len(value.value) >= SECRET_KEY_MIN_LENGTH:
                 reason = weakness(value.value)
                 if reason:
-                    yield self.at_value(f"SECRET_KEY is weak: {reason}; {GENERATE}", value)
+                    yield self.at_value(f"SECRET_KEY is weak: {reason}; "
+                                        f"{generate_advice(ctx.release)}", value)
 
 
 class BadPeppers(Rule):
@@ -110,9 +109,9 @@ class BadPeppers(Rule):
                                   "to 32767: NetBox refuses to start", entry.key_stmt,
                                   entry.key_node)
                 for pepper in present_values(value, key):
-                    yield from self._pepper(pepper)
+                    yield from self._pepper(pepper, ctx.release)
 
-    def _pepper(self, pepper: Value) -> Iterator[Finding]:
+    def _pepper(self, pepper: Value, release: Release) -> Iterator[Finding]:
         if pepper.fallback_of is not None:
             return  # NBX302's
         if isinstance(pepper, (ListV, DictV)) or (
@@ -123,9 +122,11 @@ class BadPeppers(Rule):
             assert isinstance(pepper, Lit)
             if len(pepper.value) < SECRET_KEY_MIN_LENGTH:
                 yield self.at_value(f"an API token pepper is {len(pepper.value)} characters "
-                                    "long: NetBox refuses fewer than 50; " + GENERATE, pepper)
+                                    "long: NetBox refuses fewer than 50; "
+                                    + generate_advice(release), pepper)
             else:
                 reason = weakness(pepper.value)
                 if reason:
-                    yield self.at_value(f"an API token pepper is weak: {reason}; " + GENERATE,
+                    yield self.at_value(f"an API token pepper is weak: {reason}; "
+                                        + generate_advice(release),
                                         pepper)
