@@ -116,13 +116,13 @@ def test_output_file_and_format(tmp_path):
     assert re.search(r"^\./configuration\.py:40: \[NBX301\] ", text, re.M)
 
 
-def test_explain_prints_the_readme_text():
+def test_explain_prints_the_rule_reference_text():
     proc = run(["--explain", "nbx201"], Path.cwd())
     assert proc.returncode == 0
     rule = {r.code: r for r in ALL_RULES}["NBX201"]
     assert proc.stdout.strip() == docs.explain(rule).strip()
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    assert docs.explain(rule).strip() in readme
+    reference = (Path(__file__).parent.parent / "docs" / "rules.md").read_text()
+    assert docs.explain(rule).strip() in reference
 
 
 def test_list_rules():

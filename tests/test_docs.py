@@ -1,22 +1,44 @@
-"""The README's rule reference is generated from the rules; it must be current."""
+"""docs/rules.md and docs/fixes.md are generated from the rules and fixes; they must be current."""
 
+import re
 from pathlib import Path
+
+import pytest
 
 from flake8_netbox import docs
 from flake8_netbox.rules import ALL_RULES
 
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 
 
-def test_readme_rule_reference_is_current():
-    text = README.read_text(encoding="utf-8")
-    assert docs.reference() in text, "run: python -m flake8_netbox.docs --readme"
+@pytest.mark.parametrize("name", ["rules.md", "fixes.md"])
+def test_generated_pages_are_current(name):
+    expected = docs.pages(ROOT)[DOCS / name]
+    assert (DOCS / name).read_text(encoding="utf-8") == expected, \
+        f"docs/{name} is stale: run {docs.COMMAND}"
 
 
-def test_every_code_is_in_the_readme_summary_table():
-    text = README.read_text(encoding="utf-8")
+def test_every_code_is_in_the_one_table_of_rules():
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
     for rule in ALL_RULES:
-        assert f"| {rule.code} |" in text
+        assert re.search(rf"^\| \[{rule.code}\]\(#{rule.code.lower()}-{rule.name}\) \|", text,
+                         re.M), rule.code
+        assert f"## {rule.code} `{rule.name}`" in text
+
+
+def test_the_readme_has_no_rule_table_of_its_own():
+    text = README.read_text(encoding="utf-8")
+    assert not re.search(r"^\| *\[?NBX\d{3}", text, re.M), "rules are listed in docs/rules.md"
+    for page in ("docs/rules.md", "docs/fixes.md", "docs/performance.md", "docs/reliability.md"):
+        assert f"]({page})" in text and (ROOT / page).exists(), page
+
+
+def test_fix_column_names_the_flags():
+    assert docs.fix_flags("NBX005") == ["--fix"]
+    assert docs.fix_flags("NBX101") == ["--fix --unsafe-fixes"]
+    assert docs.fix_flags("NBX001") == []
 
 
 def test_repository_passes_its_own_flake8_configuration():
@@ -27,11 +49,6 @@ def test_repository_passes_its_own_flake8_configuration():
     proc = subprocess.run([sys.executable, "-m", "flake8", "flake8_netbox", "tests", "bench",
                            "fuzz", "tools"], cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def test_readme_fix_reference_is_current():
-    text = README.read_text(encoding="utf-8")
-    assert docs.fix_reference() in text, "run: python -m flake8_netbox.docs --readme"
 
 
 def test_readme_upgrade_example_is_what_fix_writes():

@@ -172,7 +172,7 @@ def expect_nbx201(gen: Generated) -> bool:
                for tasks, cache in gen.redis_alternatives)
 
 
-#: Examples per property; the campaign in the README ran with NBX_PROPERTY_EXAMPLES=5000.
+#: Examples per property; the campaign in docs/reliability.md ran with NBX_PROPERTY_EXAMPLES=5000.
 EXAMPLES = int(os.environ.get("NBX_PROPERTY_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@ text edits it proposes.
 
 A fix never rewrites a file itself: it proposes edits (spans of the source text and their new
 text), so everything outside the spans stays byte for byte as it was. Each fix's ``before`` and
-``after`` examples are run as tests and printed in the README.
+``after`` examples are run as tests and printed in docs/fixes.md.
 """
 
 from __future__ import annotations

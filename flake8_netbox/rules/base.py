@@ -1,7 +1,7 @@
 """What every rule is made of: its code, its documentation and examples, and its check.
 
-A rule's ``valid`` and ``invalid`` examples are run as tests and printed in the README's rule
-reference, so documentation and behaviour cannot drift apart. In an invalid example, each line
+A rule's ``valid`` and ``invalid`` examples are run as tests and printed in docs/rules.md (the rule
+reference), so documentation and behaviour cannot drift apart. In an invalid example, each line
 that must be reported carries a trailing ``# NBXnnn`` comment naming the rule's code.
 """
 
