@@ -84,6 +84,20 @@ class Env(Value):
         return f"Env({self.var}, {self.kind})"
 
 
+class Absent(Value):
+    """A dict key that some paths through the file never set: NetBox then uses its default."""
+
+    __slots__ = ()
+
+
+def as_fallback(value: Value, var: str) -> Value:
+    """A copy of a default literal marked as standing in for the unset variable ``var``."""
+    if isinstance(value, Lit) and value.fallback_of is None:
+        copy = Lit(value.value, value.node, value.stmt, value.path)
+        return copy.mark_fallback(var, value.node)
+    return value
+
+
 class Slot:
     """One possible value of a name or dict entry, and where it was written there."""
 

@@ -16,7 +16,7 @@ from flake8_netbox.netbox import Release
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import entry_slots, sub_dicts
 from flake8_netbox.rules.redis import Collision, collisions
-from flake8_netbox.evaluator import Absent
+from flake8_netbox.values import Absent
 from flake8_netbox.values import DictV, Lit
 
 TIMEOUT_SETTING = "RQ_DEFAULT_TIMEOUT"

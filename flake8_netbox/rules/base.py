@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional,
                     Sequence, Set, Tuple, Union)
 
-from flake8_netbox.evaluator import Absent, Facts
+from flake8_netbox.evaluator import Facts
 from flake8_netbox.netbox import Release
-from flake8_netbox.values import DictV, Env, ListV, Lit, Slot, Value
+from flake8_netbox.values import Absent, DictV, Env, ListV, Lit, Slot, Value
 
 
 NETBOX, LDAP = "netbox", "ldap"

@@ -8,7 +8,7 @@ from typing import Any, Hashable, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from flake8_netbox import netbox
-from flake8_netbox.evaluator import Absent
+from flake8_netbox.values import Absent
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, entry_slots, sub_dicts
 from flake8_netbox.values import DictV, Env, ListV, Lit, Path, Value, compatible, join

@@ -1,0 +1,64 @@
+"""Static evaluation of a configuration module: which values each setting can hold, and where from.
+
+Only module-level statements are executed (abstractly), in file order; expressions are followed
+as far as they reach. Nothing is imported or run. What the evaluator cannot follow becomes
+``Unknown``, which no rule judges.
+
+The package holds one concern per module: ``bindings`` (the walk's state and the stores into
+names and containers), ``statements`` (statements, branches and loops), ``expressions``
+(operators and literals), ``calls`` (environment lookups, builtins, methods) and ``facts``
+(the answer given to the rules). ``Evaluator`` joins the mixins.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from flake8_netbox.evaluator.bindings import Site
+from flake8_netbox.evaluator.calls import Calls
+from flake8_netbox.evaluator.expressions import MAX_ALTERNATIVES, MAX_BUILT_SIZE, Expressions
+from flake8_netbox.evaluator.facts import Facts, OpenWorld, scan_open_world
+from flake8_netbox.evaluator.statements import Statements
+from flake8_netbox.values import Absent, Path, Slot, Value
+
+__all__ = ["Absent", "Evaluator", "Facts", "MAX_ALTERNATIVES", "MAX_BUILT_SIZE", "OpenWorld",
+           "Site", "evaluate", "scan_open_world"]
+
+
+class Evaluator(Statements, Expressions, Calls):
+    """Abstract interpreter over the module-level statements of one libcst module."""
+
+    def __init__(self, module: cst.Module, tree: Optional[ast.AST] = None,
+                 source: str = "") -> None:
+        self.module = module
+        self.names: Dict[str, List[Slot]] = {}
+        self.sites: Dict[str, List[Site]] = {}
+        self.path: Path = ()
+        self.stmt = 0
+        self.loop_depth = 0
+        self._branches = 0
+        self.world = scan_open_world(tree, source)
+        #: (option alternatives, value alternatives) of each module-level ldap.set_option().
+        self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
+
+    # -- driver ----------------------------------------------------------------------------------
+
+    def run(self) -> Facts:
+        for index, statement in enumerate(self.module.body):
+            self.stmt = index
+            self.exec_statement(statement)
+        for name in self.world.global_names:  # set by functions the file may call
+            self.sites.setdefault(name, []).append(Site(None, 0, ()))
+            self.names.setdefault(name, []).append(Slot(self.unknown(None), None, 0, ()))
+        facts = Facts(self.names, self.sites, self.world.open_world, self.world.rebinding)
+        facts.ldap_options = self.ldap_options
+        return facts
+
+
+def evaluate(module: cst.Module, tree: Optional[ast.AST] = None, source: str = "") -> Facts:
+    """What each module-level name of ``module`` can hold (``tree``/``source``: flake8's ast and
+    text, used to find how names can come from elsewhere)."""
+    return Evaluator(module, tree, source).run()

@@ -1,0 +1,243 @@
+"""Calls: environment lookups, builtins and conversions, str/dict/list methods, and what the
+evaluator knows of the outside world (``os``, ``ldap``, the builtins it follows)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import libcst as cst
+
+from flake8_netbox.evaluator.bindings import Walker, _hashable
+from flake8_netbox.values import (
+    ENV_BOOL,
+    ENV_FLOAT,
+    ENV_INT,
+    ENV_LIST,
+    ENV_STR,
+    ENV_TRUTHY,
+    DictV,
+    Env,
+    ListV,
+    Lit,
+    Ref,
+    Value,
+    as_fallback,
+)
+
+_SCALARS = (str, bytes, int, float, complex, bool, type(None))
+_STR_METHODS = {
+    "split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper", "casefold",
+    "title", "capitalize", "replace", "startswith", "endswith", "isdigit", "removeprefix",
+    "removesuffix",
+}
+_SPLITTERS = {"split", "rsplit", "splitlines"}
+_PREDICATES = {"startswith", "endswith", "isdigit"}
+
+_BUILTINS = {"dict", "list", "tuple", "set", "str", "int", "float", "bool"}
+_NAMESPACE = {"os.environ", "os.getenv", "os.environ.get"}
+#: Modules whose names the evaluator follows: os for environment lookups, python-ldap for its
+#: option constants (ldap.OPT_X_TLS_REQUIRE_CERT and the like).
+_MODULES = {"os", "ldap"}
+
+
+class Calls(Walker):
+    """What a call returns, for the functions and methods the evaluator follows."""
+
+    def eval_Call(self, node: cst.Call) -> List[Value]:
+        funcs = self.eval(node.func)
+        if len(funcs) != 1 or not isinstance(funcs[0], Ref):
+            self._escape(node)
+            return [self.unknown(node)]
+        func = funcs[0]
+        positional = [arg.value for arg in node.args if not arg.keyword and not arg.star]
+        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword}
+        starred = any(arg.star for arg in node.args)
+        name = func.qualname
+        if name in ("os.environ.get", "os.getenv") and not starred:
+            key = positional[0] if positional else keywords.get("key")
+            default = positional[1] if len(positional) > 1 else keywords.get("default")
+            if key is None:
+                return [self.unknown(node)]
+            return self.env_lookup(node, self.eval(key), default)
+        if name == "ldap.set_option" and len(positional) == 2 and not starred:
+            self.ldap_options.append((self.eval(positional[0]), self.eval(positional[1])))
+            return [self.lit(None, node)]
+        if name.startswith("builtins.") and not starred:
+            return self.call_builtin(name[len("builtins."):], positional, keywords, node)
+        if func.receiver is not None and not starred:
+            out: List[Value] = []
+            for receiver in func.receiver:
+                out.extend(self.call_method(receiver, name[1:], positional, keywords, node))
+            return out
+        self._escape(node)
+        return [self.unknown(node)]
+
+    def _escape(self, node: cst.Call) -> None:
+        """Containers handed to an unknown function may be filled by it."""
+        for arg in node.args:
+            for value in self.eval(arg.value):
+                if isinstance(value, (DictV, ListV)):
+                    value.open = True
+
+    def env_lookup(self, node: Any, keys: List[Value], default: Any) -> List[Value]:
+        """``os.environ[key]`` (default None) or ``.get``/``getenv`` (default given or None)."""
+        if len(keys) != 1 or not isinstance(keys[0], Lit) or not isinstance(keys[0].value, str):
+            return [self.unknown(node)]
+        var = keys[0].value
+        is_subscript = isinstance(node, cst.Subscript)
+        defaults: List[Value] = []
+        if default is not None:
+            defaults = [as_fallback(v, var) for v in self.eval(default)]
+        elif not is_subscript:
+            defaults = [as_fallback(self.lit(None, node), var)]
+        ident = (var, tuple(_ident(v) for v in defaults), is_subscript)
+        return [Env(var, ident, ENV_STR, node, self.stmt, self.path)] + defaults
+
+    def call_builtin(self, name: str, args: List[Any], keywords: Dict[str, Any], node: Any
+                     ) -> List[Value]:
+        if name == "dict":
+            result = DictV(node, self.stmt, self.path)
+            if len(args) > 1:
+                return [self.unknown(node)]
+            if args:
+                self.update_dict(result, self.eval(args[0]), args[0])
+            for key, expr in keywords.items():
+                self.set_entry(result, key, expr, self.eval(expr), expr)
+            return [result]
+        if len(args) != 1 or keywords:
+            if name in ("list", "tuple", "set") and not args and not keywords:
+                return [ListV(name, node, self.stmt, self.path)]
+            return [self.unknown(node)]
+        out: List[Value] = []
+        for value in self.eval(args[0]):
+            out.append(self.convert(name, value, node))
+        return out
+
+    def convert(self, name: str, value: Value, node: Any) -> Value:
+        if isinstance(value, Lit):
+            if name in ("list", "tuple", "set") and isinstance(value.value, (str, bytes)):
+                return self.unknown(node)
+            func = {"str": str, "int": int, "float": float, "bool": bool}.get(name)
+            if func is None or not isinstance(value.value, _SCALARS):
+                return self.unknown(node)
+            try:
+                if isinstance(value.value, (str, bytes)) and len(value.value) > 4300:
+                    raise ValueError
+                return value.derive(func(value.value), node, self.stmt, self.path)
+            except Exception:
+                return self.unknown(node)
+        if isinstance(value, Env):
+            kind = {
+                "str": value.kind if value.kind == ENV_STR else None,
+                "int": ENV_INT, "float": ENV_FLOAT,
+                "bool": ENV_TRUTHY if value.kind == ENV_STR else ENV_BOOL,
+                "list": ENV_LIST if value.kind == ENV_LIST else None,
+                "tuple": ENV_LIST if value.kind == ENV_LIST else None,
+            }.get(name)
+            if kind is None:
+                return self.unknown(node)
+            return value.derive(name, kind, node, self.stmt, self.path)
+        if isinstance(value, ListV) and name in ("list", "tuple", "set"):
+            result = ListV(name, node, self.stmt, self.path)
+            result.items = [list(i) for i in value.items]
+            result.open = value.open
+            return result
+        if isinstance(value, DictV) and name == "bool" and not value.open:
+            return self.lit(bool(value.entries), node)
+        return self.unknown(node)
+
+    def call_method(self, receiver: Value, method: str, args: List[Any],
+                    keywords: Dict[str, Any], node: Any) -> List[Value]:
+        if isinstance(receiver, (Lit, Env)) and method in _STR_METHODS and not keywords:
+            return self.string_method(receiver, method, args, node)
+        if isinstance(receiver, DictV):
+            return self.dict_method(receiver, method, args, keywords, node)
+        if isinstance(receiver, ListV):
+            if method == "append" and len(args) == 1:
+                receiver.items.append(self.eval(args[0]))
+                if self.loop_depth or receiver.path != self.path:
+                    receiver.open = True
+                return [self.lit(None, node)]
+            if method == "extend" and len(args) == 1:
+                self.extend_list(receiver, self.eval(args[0]), node)
+                return [self.lit(None, node)]
+            if method == "insert" and len(args) == 2:
+                receiver.items.append(self.eval(args[1]))  # order does not matter to the rules
+                if self.loop_depth or receiver.path != self.path:
+                    receiver.open = True
+                return [self.lit(None, node)]
+            if method == "copy" and not args:
+                return [self.convert(receiver.kind, receiver, node)]
+            receiver.open = True
+        return [self.unknown(node)]
+
+    def string_method(self, receiver: Value, method: str, args: List[Any], node: Any
+                      ) -> List[Value]:
+        arg_values: List[Any] = []
+        for arg in args:
+            values = self.eval(arg)
+            if len(values) != 1 or not isinstance(values[0], Lit):
+                return [self.unknown(node)]
+            arg_values.append(values[0].value)
+        if isinstance(receiver, Env):
+            if receiver.kind != ENV_STR:
+                return [self.unknown(node)]
+            kind = ENV_LIST if method in _SPLITTERS else \
+                ENV_BOOL if method in _PREDICATES else ENV_STR
+            return [receiver.derive((method, tuple(arg_values)), kind, node, self.stmt,
+                                    self.path)]
+        assert isinstance(receiver, Lit)
+        if not isinstance(receiver.value, str):
+            return [self.unknown(node)]
+        try:
+            result = getattr(receiver.value, method)(*arg_values)
+        except Exception:
+            return [self.unknown(node)]
+        if isinstance(result, list):
+            out = ListV("list", node, self.stmt, self.path)
+            out.items = [[receiver.derive(part, node, self.stmt, self.path)] for part in result]
+            if receiver.fallback_of is not None:
+                out.mark_fallback(receiver.fallback_of, receiver.fallback_node)
+            return [out]
+        return [receiver.derive(result, node, self.stmt, self.path)]
+
+    def dict_method(self, receiver: DictV, method: str, args: List[Any],
+                    keywords: Dict[str, Any], node: Any) -> List[Value]:
+        if method == "update" and len(args) <= 1:
+            if args:
+                self.update_dict(receiver, self.eval(args[0]), args[0])
+            for key, expr in keywords.items():
+                self.set_entry(receiver, key, expr, self.eval(expr), expr)
+            return [self.lit(None, node)]
+        if method == "get" and 1 <= len(args) <= 2 and not keywords:
+            keys = self.eval(args[0])
+            if len(keys) == 1 and isinstance(keys[0], Lit) and _hashable(keys[0].value):
+                entry = receiver.entries.get(keys[0].value)
+                if entry is not None:
+                    return entry.values()
+                if not receiver.open:
+                    return self.eval(args[1]) if len(args) == 2 else [self.lit(None, node)]
+            return [self.unknown(node)]
+        if method == "setdefault" and len(args) == 2 and not keywords:
+            keys = self.eval(args[0])
+            if len(keys) == 1 and isinstance(keys[0], Lit) and _hashable(keys[0].value):
+                if keys[0].value not in receiver.entries:
+                    values = self.eval(args[1])
+                    self.set_entry(receiver, keys[0].value, args[0], values, args[1])
+                return receiver.entries[keys[0].value].values()
+            receiver.open = True
+            return [self.unknown(node)]
+        if method == "copy" and not args:
+            return [self.copy_dict(receiver, node)]
+        if method in ("keys", "values", "items", "__contains__"):
+            return [self.unknown(node)]
+        receiver.open = True  # pop, clear, popitem, anything else that may change it
+        return [self.unknown(node)]
+
+
+def _ident(value: Value) -> Any:
+    if isinstance(value, Lit):
+        return ("lit", type(value.value).__name__, repr(value.value)[:200])
+    if isinstance(value, Env):
+        return ("env", value.ident)
+    return ("node", id(value))

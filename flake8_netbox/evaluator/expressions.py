@@ -1,0 +1,409 @@
+"""Expressions: literals and f-strings, names, attributes, subscripts, containers, and the
+binary, unary, boolean, comparison, conditional and walrus operators."""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from typing import Any, Callable, Dict, List, Optional
+
+import libcst as cst
+
+from flake8_netbox.evaluator.bindings import _NO_KEY, Walker, _hashable, _single_index
+from flake8_netbox.evaluator.calls import _BUILTINS, _NAMESPACE
+from flake8_netbox.values import (
+    ENV_BOOL,
+    ENV_FLOAT,
+    ENV_INT,
+    ENV_STR,
+    Absent,
+    DictV,
+    Env,
+    ListV,
+    Lit,
+    Ref,
+    Value,
+    as_fallback,
+    join,
+)
+
+#: Most alternatives one expression may produce before it is given up as unknown.
+MAX_ALTERNATIVES = 16
+#: Largest string, bytes or list the evaluator builds with ``*`` (a 5 MB literal is still read).
+MAX_BUILT_SIZE = 100_000
+
+
+_BINARY: Dict[type, Callable[[Any, Any], Any]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.BitOr: operator.or_,
+    cst.BitAnd: operator.and_,
+    cst.BitXor: operator.xor,
+}
+_COMPARE: Dict[type, Callable[[Any, Any], Any]] = {
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: operator.is_,
+    cst.IsNot: operator.is_not,
+}
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
+
+
+def _safe_binary(op: type, left: Any, right: Any) -> Any:
+    """Compute a literal operation, refusing anything that could take long or eat memory."""
+    if op is cst.Multiply:
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
+                if _size(seq) * max(times, 0) > MAX_BUILT_SIZE:
+                    raise OverflowError
+    if op is cst.Modulo and isinstance(left, (str, bytes)):
+        raise OverflowError  # %-formatting: width specifiers can build huge strings
+    for value in (left, right):
+        if isinstance(value, int) and value.bit_length() > 4096:
+            raise OverflowError
+    if isinstance(left, (list, tuple)) or isinstance(right, (list, tuple)):
+        raise OverflowError  # containers are handled as ListV
+    return _BINARY[op](left, right)
+
+
+class Expressions(Walker):
+    """Possible values of an expression."""
+
+    def eval(self, node: Any) -> List[Value]:
+        """Possible values of an expression (never empty)."""
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            return [self.unknown(node)]
+        result = method(node)
+        if len(result) > MAX_ALTERNATIVES:
+            return [self.unknown(node)]
+        return result or [self.unknown(node)]
+
+    def eval_SimpleString(self, node: cst.SimpleString) -> List[Value]:
+        return self._literal(node)
+
+    def eval_ConcatenatedString(self, node: cst.ConcatenatedString) -> List[Value]:
+        return self._literal(node)
+
+    def eval_Integer(self, node: cst.Integer) -> List[Value]:
+        return self._literal(node)
+
+    def eval_Float(self, node: cst.Float) -> List[Value]:
+        return self._literal(node)
+
+    def _literal(self, node: Any) -> List[Value]:
+        try:
+            value = _fast_literal(node)
+            if value is _NO_KEY:
+                value = node.evaluated_value
+        except Exception:  # e.g. integers beyond Python's digit limit
+            return [self.unknown(node)]
+        if value is None:  # a concatenation with an f-string part
+            return self.eval_FormattedString(node)
+        return [self.lit(value, node)]
+
+    def eval_FormattedString(self, node: Any) -> List[Value]:
+        """An f-string without replacement fields is a plain literal."""
+        parts = [node] if isinstance(node, cst.FormattedString) else [node.left, node.right]
+        text = []
+        for part in parts:
+            if isinstance(part, cst.ConcatenatedString):
+                inner = self.eval_FormattedString(part)
+                if not isinstance(inner[0], Lit):
+                    return [self.unknown(node)]
+                text.append(inner[0].value)
+            elif isinstance(part, cst.SimpleString):
+                text.append(part.evaluated_value)
+            elif isinstance(part, cst.FormattedString):
+                if not all(isinstance(p, cst.FormattedStringText) for p in part.parts):
+                    return [self.unknown(node)]
+                try:
+                    parsed = ast.parse(cst.Module([]).code_for_node(part), mode="eval").body
+                except (SyntaxError, ValueError):
+                    return [self.unknown(node)]
+                values = getattr(parsed, "values", [])
+                text.append("".join(v.value for v in values if isinstance(v, ast.Constant)))
+            else:
+                return [self.unknown(node)]
+        if not all(isinstance(t, str) for t in text):
+            return [self.unknown(node)]
+        return [self.lit("".join(text), node)]
+
+    def eval_Name(self, node: cst.Name) -> List[Value]:
+        name = node.value
+        slots = self.names.get(name)
+        if slots is not None:
+            return [slot.value for slot in slots]
+        if name in ("True", "False", "None"):
+            return [self.lit({"True": True, "False": False, "None": None}[name], node)]
+        if name in _BUILTINS:
+            return [Ref("builtins." + name, node, self.stmt)]
+        return [self.unknown(node)]
+
+    def eval_Attribute(self, node: cst.Attribute) -> List[Value]:
+        attr = node.attr.value
+        out: List[Value] = []
+        for base in self.eval(node.value):
+            if isinstance(base, Ref) and base.receiver is None and (
+                    f"{base.qualname}.{attr}" in _NAMESPACE or base.qualname == "ldap"):
+                out.append(Ref(f"{base.qualname}.{attr}", node, self.stmt))
+            elif isinstance(base, (Lit, Env, DictV, ListV)):
+                out.append(Ref("." + attr, node, self.stmt, receiver=[base]))
+            else:
+                out.append(self.unknown(node))
+        return _merge_methods(out, node, self.stmt)
+
+    def eval_Subscript(self, node: cst.Subscript) -> List[Value]:
+        index = _single_index(node)
+        if index is None:
+            return [self.unknown(node)]
+        keys = self.eval(index)
+        out: List[Value] = []
+        for base in self.eval(node.value):
+            for key in keys:
+                out.extend(self.subscript(base, key, node))
+        return out
+
+    def subscript(self, base: Value, key: Value, node: Any) -> List[Value]:
+        if isinstance(base, Ref) and base.qualname == "os.environ":
+            return self.env_lookup(node, [key], None)
+        if not isinstance(key, Lit) or not _hashable(key.value):
+            return [self.unknown(node)]
+        if isinstance(base, DictV):
+            entry = base.entries.get(key.value)
+            if entry is None:
+                return [self.unknown(node)]
+            return [v for v in entry.values() if not isinstance(v, Absent)] or \
+                [self.unknown(node)]
+        if isinstance(base, ListV) and isinstance(key.value, int) and not base.open:
+            if -len(base.items) <= key.value < len(base.items):
+                return list(base.items[key.value])
+        if isinstance(base, Lit) and isinstance(base.value, (str, bytes)) and \
+                isinstance(key.value, int):
+            try:
+                return [base.derive(base.value[key.value], node, self.stmt, self.path)]
+            except IndexError:
+                pass
+        return [self.unknown(node)]
+
+    def eval_Dict(self, node: cst.Dict) -> List[Value]:
+        result = DictV(node, self.stmt, self.path)
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = _key(self.eval(element.key))
+                values = self.eval(element.value)
+                if key is not _NO_KEY:
+                    result.entries.pop(key, None)  # a repeated key moves to the end
+                    self.set_entry(result, key, element.key, values, element.value)
+                else:
+                    result.open = True
+            else:
+                self.update_dict(result, self.eval(element.value), element.value)
+        return [result]
+
+    def eval_List(self, node: Any) -> List[Value]:
+        return [self._sequence(node, "list")]
+
+    def eval_Tuple(self, node: Any) -> List[Value]:
+        return [self._sequence(node, "tuple")]
+
+    def eval_Set(self, node: Any) -> List[Value]:
+        return [self._sequence(node, "set")]
+
+    def _sequence(self, node: Any, kind: str) -> ListV:
+        result = ListV(kind, node, self.stmt, self.path)
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                self.extend_list(result, self.eval(element.value), element)
+            else:
+                result.items.append(self.eval(element.value))
+        return result
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation) -> List[Value]:
+        return self.combine(type(node.operator), self.eval(node.left), self.eval(node.right), node)
+
+    def combine(self, op: Any, lefts: List[Value], rights: List[Value], node: Any) -> List[Value]:
+        if len(lefts) * len(rights) > MAX_ALTERNATIVES:
+            return [self.unknown(node)]
+        out: List[Value] = []
+        for left in lefts:
+            for right in rights:
+                out.append(self.binary(op, left, right, node))
+        return out
+
+    def binary(self, op: Any, left: Value, right: Value, node: Any) -> Value:
+        path = join(self.path, left.path, right.path)
+        if isinstance(left, Lit) and isinstance(right, Lit) and op in _BINARY:
+            try:
+                value = _safe_binary(op, left.value, right.value)
+            except Exception:
+                return self.unknown(node)
+            origin = left if left.fallback_of else right
+            return origin.derive(value, node, self.stmt, path)
+        if isinstance(left, ListV) and isinstance(right, ListV) and op is cst.Add:
+            result = ListV(left.kind, node, self.stmt, path)
+            result.items = [list(i) for i in left.items + right.items]
+            result.open = left.open or right.open
+            return result
+        if isinstance(left, DictV) and isinstance(right, DictV) and op is cst.BitOr:
+            result_dict = self.copy_dict(left, node)
+            self.update_dict(result_dict, [right], node)
+            return result_dict
+        env, other = (left, right) if isinstance(left, Env) else (right, left)
+        if isinstance(env, Env) and isinstance(other, Lit) and op in _BINARY:
+            kind = {ENV_STR: ENV_STR, ENV_INT: ENV_INT, ENV_FLOAT: ENV_FLOAT}.get(env.kind)
+            if kind is not None:
+                return env.derive((op.__name__, other.value is left), kind, node, self.stmt, path)
+        return self.unknown(node)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation) -> List[Value]:
+        op = type(node.operator)
+        out: List[Value] = []
+        for value in self.eval(node.expression):
+            if isinstance(value, Lit):
+                try:
+                    computed = {cst.Not: operator.not_, cst.Minus: operator.neg,
+                                cst.Plus: operator.pos, cst.BitInvert: operator.invert}[op](
+                        value.value)
+                except Exception:
+                    out.append(self.unknown(node))
+                    continue
+                out.append(value.derive(computed, node, self.stmt, self.path))
+            elif isinstance(value, Env) and op is cst.Not:
+                out.append(value.derive("not", ENV_BOOL, node, self.stmt, self.path))
+            elif isinstance(value, (DictV, ListV)) and op is cst.Not and not value.open:
+                out.append(self.lit(not _container_len(value), node))
+            else:
+                out.append(self.unknown(node))
+        return out
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation) -> List[Value]:
+        is_or = isinstance(node.operator, cst.Or)
+        out: List[Value] = []
+        rights: Optional[List[Value]] = None
+        for left in self.eval(node.left):
+            truth = _truth(left)
+            if truth is None or truth is is_or:  # the left operand can be the result
+                out.append(left)
+                if truth is is_or:
+                    continue
+            if rights is None:
+                rights = self.eval(node.right)
+            var = left.var if isinstance(left, Env) else left.fallback_of
+            for right in rights:
+                if var is not None and is_or:
+                    right = as_fallback(right, var)  # `environ.get(X) or 'default'`
+                out.append(right)
+        return out
+
+    def eval_Comparison(self, node: cst.Comparison) -> List[Value]:
+        if len(node.comparisons) != 1:
+            return [self.unknown(node)]
+        target = node.comparisons[0]
+        op = type(target.operator)
+        compare = _COMPARE.get(op)
+        lefts, rights = self.eval(node.left), self.eval(target.comparator)
+        if compare is None or len(lefts) * len(rights) > MAX_ALTERNATIVES:
+            return [self.unknown(node)]
+        out: List[Value] = []
+        for left in lefts:
+            for right in rights:
+                out.append(self.compare(compare, op, left, right, node))
+        return out
+
+    def compare(self, compare: Callable[[Any, Any], Any], op: type, left: Value, right: Value,
+                node: Any) -> Value:
+        path = join(self.path, left.path, right.path)
+        if isinstance(left, ListV) and not left.open and all(
+                len(i) == 1 and isinstance(i[0], Lit) for i in left.items):
+            left = Lit(tuple(i[0].value for i in left.items), left.node, left.stmt, left.path)
+        if isinstance(right, ListV) and not right.open and all(
+                len(i) == 1 and isinstance(i[0], Lit) for i in right.items):
+            right = Lit(tuple(i[0].value for i in right.items), right.node, right.stmt, right.path)
+        if isinstance(left, Lit) and isinstance(right, Lit):
+            try:
+                value = bool(compare(left.value, right.value))
+            except Exception:
+                return self.unknown(node)
+            origin = left if left.fallback_of else right
+            return origin.derive(value, node, self.stmt, path)
+        env, other = (left, right) if isinstance(left, Env) else (right, left)
+        if isinstance(env, Env) and isinstance(other, Lit):
+            return env.derive((op.__name__, other.value, env is left), ENV_BOOL, node,
+                              self.stmt, path)
+        return self.unknown(node)
+
+    def eval_IfExp(self, node: cst.IfExp) -> List[Value]:
+        self.eval(node.test)
+        return self.eval(node.body) + self.eval(node.orelse)
+
+    def eval_NamedExpr(self, node: cst.NamedExpr) -> List[Value]:
+        values = self.eval(node.value)
+        self.bind_target(node.target, values, node.value)
+        return values
+
+
+_PLAIN_INT = re.compile(r"[1-9][0-9]{0,17}|0")
+
+
+def _fast_literal(node: Any) -> Any:
+    """The common literals without ``ast.literal_eval`` (which libcst calls for each one)."""
+    if isinstance(node, cst.SimpleString):
+        text = node.value
+        quote = text[-1]
+        if text[0] == quote and "\\" not in text and text[:3] not in ('"""', "'''"):
+            return text[1:-1]
+    elif isinstance(node, cst.Integer) and _PLAIN_INT.fullmatch(node.value):
+        return int(node.value)
+    return _NO_KEY
+
+
+def _key(keys: List[Value]) -> Any:
+    """A dict key the evaluator can follow: a hashable literal, or a module constant such as
+    ldap.OPT_REFERRALS (kept as ('ref', 'ldap.OPT_REFERRALS'))."""
+    if len(keys) != 1:
+        return _NO_KEY
+    key = keys[0]
+    if isinstance(key, Lit) and _hashable(key.value):
+        return key.value
+    if isinstance(key, Ref) and key.receiver is None and key.qualname.startswith("ldap."):
+        return ("ref", key.qualname)
+    return _NO_KEY
+
+
+def _merge_methods(values: List[Value], node: Any, stmt: int) -> List[Value]:
+    """``x.split`` over several alternatives of ``x`` is one bound method with several receivers."""
+    refs = [v for v in values if isinstance(v, Ref) and v.receiver is not None]
+    if len(refs) == len(values) and len(refs) > 1:
+        receivers = [r for ref in refs for r in (ref.receiver or [])]
+        return [Ref(refs[0].qualname, node, stmt, receiver=receivers)]
+    return values
+
+
+def _truth(value: Value) -> Optional[bool]:
+    if isinstance(value, Lit):
+        try:
+            return bool(value.value)
+        except Exception:
+            return None
+    if isinstance(value, (DictV, ListV)) and not value.open:
+        return bool(_container_len(value))
+    return None
+
+
+def _container_len(value: Any) -> int:
+    return len(value.entries) if isinstance(value, DictV) else len(value.items)

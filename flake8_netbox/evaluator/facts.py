@@ -1,0 +1,100 @@
+"""The evaluator's answer to the rules, and how a module can receive names from elsewhere."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+
+from flake8_netbox.evaluator.bindings import Site
+from flake8_netbox.values import Slot, Value
+
+
+class Facts:
+    """The evaluator's answer: what each module-level name can hold."""
+
+    def __init__(self, names: Dict[str, List[Slot]], sites: Dict[str, List[Site]],
+                 open_world: bool, rebinding: bool = False) -> None:
+        self.names = names
+        self.sites = sites
+        #: Names may come from elsewhere (star import, globals(), module __getattr__, exec).
+        self.open_world = open_world
+        #: Code the evaluator cannot place in time (exec, writes to globals() or sys.modules)
+        #: may rebind or fill any setting: NetBox's defaults cannot be assumed for any dict.
+        self.rebinding = rebinding
+        #: (option, value) alternatives of each module-level ldap.set_option() call.
+        self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
+
+    def values(self, name: str) -> List[Value]:
+        return [slot.value for slot in self.names.get(name, ())]
+
+    def slots(self, name: str) -> List[Slot]:
+        return list(self.names.get(name, ()))
+
+    def is_bound(self, name: str) -> bool:
+        return name in self.sites
+
+
+# -- open-world detection on flake8's ast tree ---------------------------------------------------
+
+#: Substrings without which a module cannot be open; plain ``in`` tests are far faster than
+#: one regular expression with alternatives over a large file.
+_OPEN_WORDS = ("globals", "locals", "vars", "exec", "__getattr__", "modules", "global")
+_STAR_IMPORT = re.compile(r"import\s*\*")
+_NAMESPACE_WRITERS = {"update", "setdefault", "__setitem__", "pop", "clear"}
+
+
+class OpenWorld(NamedTuple):
+    open_world: bool  # names may come from elsewhere: nothing is reported missing
+    rebinding: bool  # ... at a moment the evaluator cannot place: no defaults assumed
+    global_names: Set[str]  # names functions declare ``global``
+
+
+def scan_open_world(tree: Optional[ast.AST], source: str) -> OpenWorld:
+    """How the module can receive names from elsewhere, found on flake8's ast tree."""
+    if tree is None or not (any(word in source for word in _OPEN_WORDS)
+                            or ("*" in source and _STAR_IMPORT.search(source))):
+        return OpenWorld(False, False, set())
+    star = rebinding = False
+    global_names: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            star = True  # placed in time by the evaluator
+        elif isinstance(node, ast.Global):
+            global_names.update(node.names)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "exec":
+                rebinding = True
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if _is_namespace_call(node.value):
+                rebinding = True
+        elif isinstance(node, ast.Attribute):
+            if node.attr in _NAMESPACE_WRITERS and _is_namespace_call(node.value):
+                rebinding = True
+            elif node.attr == "modules" and isinstance(node.value, ast.Name) and \
+                    node.value.id == "sys":
+                rebinding = True
+    getattr_ = isinstance(tree, ast.Module) and _defines_module_getattr(tree.body)
+    return OpenWorld(star or rebinding or getattr_, rebinding, global_names)
+
+
+def _is_namespace_call(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "locals", "vars") and not node.args)
+
+
+def _defines_module_getattr(body: Sequence[ast.stmt]) -> bool:
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__getattr__":
+            return True
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__getattr__" for t in stmt.targets
+        ):
+            return True
+        for field in ("body", "orelse", "finalbody"):
+            if _defines_module_getattr(getattr(stmt, field, ()) or ()):
+                return True
+        for handler in getattr(stmt, "handlers", ()) or ():
+            if _defines_module_getattr(handler.body):
+                return True
+    return False
