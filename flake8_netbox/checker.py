@@ -154,7 +154,10 @@ def report(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[T
     """The rules' findings on an evaluated module, placed and sorted."""
     findings: List[Finding] = []
     for rule in rules:
-        findings.extend(rule().check(ctx))
+        checker = rule()
+        findings.extend(checker.check(ctx))
+        if ctx.judges_absence:  # once per configuration: see Rule.check_absent
+            findings.extend(checker.check_absent(ctx))
     positions = Positioner(module, tree)
     results = set()
     for finding in findings:

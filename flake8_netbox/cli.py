@@ -107,16 +107,20 @@ def flake8_arguments(args: Sequence[str]) -> List[str]:
 def configuration_dir(folder: str) -> List[str]:
     """flake8 arguments for a container image's configuration folder, judged as one
     configuration: its files in the order the image loads them (configuration.py first, then
-    the others sorted by name), each setting missing only when no file binds it."""
+    the others sorted by name), each setting missing only when no file binds it. What the
+    configuration lacks is judged once, on its main file (configuration.py or ldap_config.py,
+    else the first file loaded)."""
     import ast
     import tokenize
 
-    from flake8_netbox.plugin import RECOGNISING_NAMES, bound_names
+    from flake8_netbox.plugin import bound_names
     from flake8_netbox.evaluator import scan_open_world
+    from flake8_netbox.rules.base import ANY_NAME
 
     paths = sorted(os.path.join(folder, name) for name in os.listdir(folder)
                    if name.endswith(".py"))
-    paths.sort(key=lambda path: os.path.basename(path) != "configuration.py")
+    paths.sort(key=lambda path: os.path.basename(path) not in ("configuration.py",
+                                                              "ldap_config.py"))
     bound: List[str] = []
     for path in paths:
         try:
@@ -126,10 +130,11 @@ def configuration_dir(folder: str) -> List[str]:
         except (OSError, SyntaxError, ValueError, UnicodeError):
             continue  # flake8 reports it (E999)
         if scan_open_world(tree, source).open_world:
-            bound += sorted(RECOGNISING_NAMES)  # names may come from elsewhere: none missing
+            bound.append(ANY_NAME)  # names may come from elsewhere: none is missing
         bound += bound_names(tree)
+    main = [f"--netbox-dir-main={paths[0]}"] if paths else []
     return ["--netbox-complete-parts", f"--netbox-dir-bound={','.join(sorted(set(bound)))}",
-            *paths]
+            *main, *paths]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -147,7 +152,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not folder or not os.path.isdir(folder):
             return _usage(f"--config-dir needs a folder, not {folder!r}")
         parts = configuration_dir(folder)
-        if not parts[2:]:  # without files, flake8 would check the current directory instead
+        if not [part for part in parts if not part.startswith("--")]:  # without files, flake8 would check the current directory instead
             return _usage(f"--config-dir: {folder!r} holds no .py files")
         args = parts + args
 

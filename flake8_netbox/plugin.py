@@ -51,6 +51,9 @@ class NetBoxPlugin:
     complete_parts: ClassVar[bool] = False
     #: Settings bound by other files of the configuration folder (flake8-netbox --config-dir).
     dir_bound: ClassVar[FrozenSet[str]] = frozenset()
+    #: The folder's main file (flake8-netbox --config-dir): the one file that judges what the
+    #: configuration lacks.
+    dir_main: ClassVar[str] = ""
 
     def __init__(self, tree: ast.AST, filename: str = "stdin",
                  lines: Optional[Sequence[str]] = None) -> None:
@@ -100,6 +103,11 @@ class NetBoxPlugin:
             comma_separated_list=True,
             help=argparse.SUPPRESS,  # set by flake8-netbox --config-dir
         )
+        manager.add_option(
+            "--netbox-dir-main",
+            default="",
+            help=argparse.SUPPRESS,  # set by flake8-netbox --config-dir
+        )
         if OPT_IN_CODES:
             manager.extend_default_ignore(list(OPT_IN_CODES))
 
@@ -112,6 +120,8 @@ class NetBoxPlugin:
         cls.opt_in = opt_in_selected(options)
         cls.complete_parts = bool(getattr(options, "netbox_complete_parts", False))
         cls.dir_bound = frozenset(getattr(options, "netbox_dir_bound", None) or ())
+        main = getattr(options, "netbox_dir_main", None) or ""
+        cls.dir_main = os.path.abspath(main) if main else ""
         named: Sequence[str] = ()
         if getattr(options, "netbox_named_files", False):
             named = getattr(options, "filenames", None) or ()
@@ -167,6 +177,8 @@ class NetBoxPlugin:
         complete it, unless asked (--netbox-complete-parts, or flake8-netbox --config-dir)."""
         if self.filename in STDIN_NAMES:
             return True
+        if self.dir_main:  # one configuration folder: judged once, on its main file
+            return os.path.abspath(self.filename) == self.dir_main
         if _base(self.filename) not in ("configuration.py", "ldap_config.py"):
             return False
         folder = os.path.basename(os.path.dirname(os.path.abspath(self.filename)))

@@ -8,6 +8,7 @@ that must be reported carries a trailing ``# NBXnnn`` comment naming the rule's 
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional,
                     Sequence, Set, Tuple, Union)
@@ -18,6 +19,9 @@ from flake8_netbox.values import Absent, DictV, Env, ListV, Lit, Slot, Value
 
 
 NETBOX, LDAP = "netbox", "ldap"
+#: In ``bound_elsewhere``: another file of the configuration folder can bind any name (it
+#: star-imports, writes to ``globals()``...), so this configuration lacks nothing for sure.
+ANY_NAME = "*"
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,38 @@ class Context:
         self.whole = whole
         self.bound_elsewhere = bound_elsewhere
         self._loaded: Optional[Set[str]] = None
+        self._helpers: Optional[Set[str]] = None
 
     def is_bound(self, name: str) -> bool:
         """Bound in this file, or (split configurations) in another file of its directory."""
-        return self.facts.is_bound(name) or name in self.bound_elsewhere
+        return self.facts.is_bound(name) or name in self.bound_elsewhere \
+            or ANY_NAME in self.bound_elsewhere
+
+    @property
+    def judges_absence(self) -> bool:
+        """Can this file tell that the configuration lacks a setting? Only a whole
+        configuration (never a part of a split one, whose other files may set it) whose module
+        is closed (no star import, ``globals()`` write, module ``__getattr__`` or ``exec``)."""
+        return self.whole and not self.open_world
+
+    def lacks(self, name: str) -> bool:
+        """The configuration this file belongs to never sets ``name``: this file judges
+        absences (``judges_absence``) and neither it nor another file of its configuration
+        folder (``flake8-netbox --config-dir``) binds it."""
+        return self.judges_absence and not self.is_bound(name)
+
+    def is_helper(self, name: str) -> bool:
+        """A module-level name the file reads itself (to build LDAPSearch(...), an f-string,
+        another setting): a helper of the file, not a setting meant for NetBox, whatever its
+        spelling. Reads in the value of an assignment to the same name (``X = X.strip()``)
+        do not count: they only feed the name itself. The one notion of "helper" for every
+        rule about names."""
+        if self._helpers is None:
+            self._helpers = _read_names(self.tree)
+        return name in self._helpers
 
     def loaded_names(self) -> Set[str]:
-        """Names the module reads somewhere (helpers), from flake8's ast tree."""
+        """Names the module reads somewhere, from flake8's ast tree (see ``is_helper``)."""
         if self._loaded is None:
             self._loaded = {node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name)
                             and isinstance(node.ctx, ast.Load)} if self.tree is not None else set()
@@ -85,7 +114,8 @@ class Context:
 
 
 class Rule:
-    """Base class: subclasses set the class attributes and implement ``check``."""
+    """Base class: subclasses set the class attributes and implement ``check`` (what the file
+    writes), ``check_absent`` (what the configuration lacks), or both."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -100,7 +130,21 @@ class Rule:
     applies_to: ClassVar[FrozenSet[str]] = frozenset({NETBOX})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        raise NotImplementedError
+        """Findings about what the file writes (every file, parts of split ones included)."""
+        return iter(())
+
+    def check_absent(self, ctx: Context) -> Iterator[Finding]:
+        """Findings about settings the configuration lacks (``ctx.lacks``). The engine calls
+        it once per configuration: on a whole file whose module is closed, never on a part of
+        a split configuration (extra.py, plugins.py), and under ``--config-dir`` on the
+        folder's main file only, with what every file of the folder binds. A rule that judges
+        an absence puts that judgement here, not in ``check``."""
+        return iter(())
+
+    @classmethod
+    def judges_absence(cls) -> bool:
+        """Does the rule report missing settings (it overrides ``check_absent``)?"""
+        return cls.check_absent is not Rule.check_absent
 
     def at(self, message: str, stmt: int, node: Any) -> Finding:
         return Finding(self.code, f"{self.code} {message}", stmt, node)
@@ -186,6 +230,30 @@ def list_items(values: List[Value]) -> List[Value]:
 def where(value: Value) -> Tuple[int, Any]:
     """Where to report a value: an environment default at the default itself."""
     return value.stmt, value.fallback_node if value.fallback_of is not None else value.node
+
+
+def _read_names(tree: Optional[ast.AST]) -> Set[str]:
+    """Names loaded somewhere in ``tree`` other than in the value of an assignment to the same
+    name. Counts loads, then takes away each assignment's reads of its own targets."""
+    if tree is None:
+        return set()
+    loads: Counter = Counter()
+    own: Counter = Counter()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads[node.id] += 1
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and \
+                node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for target in targets for t in ast.walk(target)
+                     if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            for read in ast.walk(node.value):
+                if isinstance(read, ast.Name) and read.id in names and \
+                        isinstance(read.ctx, ast.Load):
+                    own[read.id] += 1
+    return {name for name, count in loads.items() if count > own[name]}
 
 
 def _unique(values: List[Any]) -> List[Any]:

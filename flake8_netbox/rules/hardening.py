@@ -180,7 +180,9 @@ class InsecureCookies(Rule):
     why = (
         "Without the Secure flag, browsers also send the session and CSRF cookies over plain "
         "HTTP, where anyone on the path can copy the session. Both default to False. Only right "
-        "when NetBox is served over HTTPS, hence off by default."
+        "when NetBox is served over HTTPS, hence off by default. 'Not set' is judged once per "
+        "configuration: never on a part of a split one (extra.py, plugins.py), and with "
+        "`flake8-netbox --config-dir` counting what any file of the folder sets."
     )
     valid = ("SESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\nALLOWED_HOSTS = ['x']\n",)
     invalid = ("ALLOWED_HOSTS = ['x']  # NBX407\nSESSION_COOKIE_SECURE = True\n",
@@ -189,12 +191,18 @@ class InsecureCookies(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.release < Release(3, 4, 9):
             return
-        for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
-            if not ctx.facts.is_bound(name):
-                if not ctx.open_world:
-                    yield self.at_module(f"{name} is not set (Django's default is False): the "
-                                         "cookie is also sent over plain HTTP")
-                continue
+        for name in _COOKIES:
             for value in can_be(ctx.facts.values(name), False):
                 yield self.at_value(f"{name} can be False: the cookie is also sent over plain "
                                     "HTTP", value)
+
+    def check_absent(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.release < Release(3, 4, 9):
+            return
+        for name in _COOKIES:
+            if ctx.lacks(name):
+                yield self.at_module(f"{name} is not set (Django's default is False): the "
+                                     "cookie is also sent over plain HTTP")
+
+
+_COOKIES = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")

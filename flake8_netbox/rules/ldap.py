@@ -42,8 +42,8 @@ class MissingServerUri(Rule):
     valid = (_ldap(_AD),)
     invalid = (_ldap("import os  # NBX601\nAUTH_LDAP_BIND_DN = 'cn=netbox,dc=example,dc=com'\n"),)
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        if not ctx.open_world and ctx.whole and not ctx.is_bound("AUTH_LDAP_SERVER_URI"):
+    def check_absent(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.lacks("AUTH_LDAP_SERVER_URI"):
             yield self.at_module("AUTH_LDAP_SERVER_URI is missing: NetBox refuses to start with "
                                  "the LDAP backend without it")
 
@@ -80,7 +80,9 @@ class ClearTextLdap(Rule):
     def _start_tls_is_on(self, ctx: Context) -> bool:
         """True, or unknown (not judged); False only when it can be False or is unset."""
         if not ctx.is_bound("AUTH_LDAP_START_TLS"):
-            return ctx.open_world  # the default is False, unless names come from elsewhere
+            # The default is False, unless another file of a split configuration or names
+            # from elsewhere can set it.
+            return not ctx.lacks("AUTH_LDAP_START_TLS")
         values = ctx.facts.values("AUTH_LDAP_START_TLS")
         return not can_be(values, False) or not all(isinstance(v, Lit) for v in values)
 
@@ -169,16 +171,32 @@ class UnknownLdapSetting(Rule):
     why = (
         "django-auth-ldap and NetBox silently ignore names they do not know, so a misspelt "
         "AUTH_LDAP_USER_SEARCH or AUTH_LDAP_REQUIRE_GROUP quietly lets every directory user in, "
-        "or none."
+        "or none. A name the file reads itself (to build LDAPSearch(...), an f-string or "
+        "another setting) is a helper, not a misspelt setting, and is not reported; reading "
+        "a name only to rebind it (`X = X.strip()`) does not make it a helper."
     )
-    valid = (_ldap(_AD),)
-    invalid = (_ldap("AUTH_LDAP_SERVER_URI = 'ldaps://ldap'\n"
-                     "AUTH_LDAP_REQUIRED_GROUP = 'cn=netbox,ou=groups,dc=example,dc=com'"
-                     "  # NBX605\n"),)
+    valid = (
+        _ldap(_AD),
+        _ldap("import ldap, os\nfrom django_auth_ldap.config import LDAPSearch\n"
+              "AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
+              "AUTH_LDAP_USER_SEARCH_BASEDN = os.environ.get('LDAP_USER_BASE', '')\n"
+              "AUTH_LDAP_USER_SEARCH_ATTR = os.environ.get('LDAP_USER_ATTR', 'uid')\n"
+              "AUTH_LDAP_USER_SEARCH = LDAPSearch(AUTH_LDAP_USER_SEARCH_BASEDN, "
+              "ldap.SCOPE_SUBTREE,\n"
+              "                                   f'({AUTH_LDAP_USER_SEARCH_ATTR}=%(user)s)')\n"),
+    )
+    invalid = (
+        _ldap("AUTH_LDAP_SERVER_URI = 'ldaps://ldap'\n"
+              "AUTH_LDAP_REQUIRED_GROUP = 'cn=netbox,ou=groups,dc=example,dc=com'"
+              "  # NBX605\n"),
+        _ldap("AUTH_LDAP_SERVER_URI = 'ldaps://ldap'\n"
+              "AUTH_LDAP_REQUIRED_GROUP = os.environ['LDAP_GROUP']  # NBX605\n"
+              "AUTH_LDAP_REQUIRED_GROUP = AUTH_LDAP_REQUIRED_GROUP.strip()\n"),
+    )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for name, stmt, node in assigned_settings(ctx):
-            if ldap.is_ldap_name(name) and name not in ldap.KNOWN:
+            if ldap.is_ldap_name(name) and name not in ldap.KNOWN and not ctx.is_helper(name):
                 suggestion = closest(name, ldap.KNOWN)
                 hint = f"; did you mean {suggestion}?" if suggestion else ""
                 yield self.at(f"{name} is not read by django-auth-ldap or NetBox{hint}", stmt,

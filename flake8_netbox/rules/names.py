@@ -44,10 +44,14 @@ class UnknownSetting(Rule):
     valid = (
         "ALLOWED_HOSTS = ['netbox.example.com']\n",
         "BASE_DIR = '/opt/netbox'\nMEDIA_ROOT = BASE_DIR + '/media'\n",
+        "DOMAIN = os.environ.get('DOMAIN', 'example.com')\n"
+        "ALLOWED_HOSTS = [f'netbox.{DOMAIN}']\n",
         "SOCIAL_AUTH_OKTA_OAUTH2_KEY = os.environ['OKTA_KEY']\n",
     )
     invalid = (
         "ALLOWED_HOST = ['netbox.example.com']  # NBX501\n",
+        "ALLOWED_HOST = os.environ['HOSTS'].split()  # NBX501\n"
+        "ALLOWED_HOST = [host.strip() for host in ALLOWED_HOST]\n",
         "AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'  # NBX501\n",
     )
 
@@ -56,7 +60,7 @@ class UnknownSetting(Rule):
         for name, stmt, node in assigned_settings(ctx):
             if name in known or name in netbox.HARD_CODED or name.startswith("SOCIAL_AUTH_"):
                 continue
-            if name in ctx.loaded_names():
+            if ctx.is_helper(name):
                 continue  # a helper the file reads itself
             if name.startswith("AUTH_LDAP_") or name.startswith("LDAP_"):
                 yield self.at(f"{name} is ignored here: NetBox reads LDAP settings only from "
@@ -78,10 +82,14 @@ class SettingOfAnotherRelease(Rule):
         "JOB_RETENTION, the NAPALM_* settings moved to a plugin, STORAGE_BACKEND gave way to "
         "STORAGES), and NetBox ignores the old names without a word: the retention, the "
         "storage or the credentials silently fall back to defaults after an upgrade. A setting "
-        "from a newer release than the one deployed is ignored just the same."
+        "from a newer release than the one deployed is ignored just the same. A name the file "
+        "reads itself (to build another setting, such as PLUGINS_CONFIG) is a helper and is not "
+        "reported."
     )
     valid = (
         "JOB_RETENTION = 90\n",
+        "NAPALM_USERNAME = os.environ['NAPALM_USERNAME']\n"
+        "PLUGINS_CONFIG = {'netbox_napalm_plugin': {'NAPALM_USERNAME': NAPALM_USERNAME}}\n",
         Example("JOBRESULT_RETENTION = 90\n", "3.4"),
     )
     invalid = (
@@ -99,13 +107,15 @@ class SettingOfAnotherRelease(Rule):
                 if release < SOCIAL_AUTH_FROM:
                     message = f"{name}: NetBox passes SOCIAL_AUTH_* settings on from 3.1"
             elif name in netbox.READ_BY:
-                message = self._message(name, release)
+                message = self._message(name, release, ctx.is_helper(name))
             if message:
                 yield self.at(message, stmt, node)
 
-    def _message(self, name: str, release: Release) -> Optional[str]:
+    def _message(self, name: str, release: Release, helper: bool) -> Optional[str]:
         first, last = netbox.READ_BY[name]
         replacement = netbox.REPLACEMENTS.get(name)
+        if helper and (release < first or netbox.is_after(release, last)):
+            return None  # not read by NetBox, but by the file itself (to build another setting)
         if release < first:
             return f"{name} is read from NetBox {first} on: NetBox {release} ignores it"
         if netbox.is_after(release, last):
@@ -125,13 +135,15 @@ class HardCodedSetting(Rule):
         "NetBox fixes some Django settings in its own settings.py after reading the "
         "configuration (STATIC_ROOT, X_FRAME_OPTIONS, SECURE_PROXY_SSL_HEADER, "
         "USE_X_FORWARDED_HOST, LANGUAGE_CODE, SESSION_COOKIE_AGE). A value given for them "
-        "here is ignored; some have a NetBox setting of their own."
+        "here is ignored; some have a NetBox setting of their own. A name the file reads "
+        "itself is a helper and is not reported."
     )
-    valid = ("LOGIN_TIMEOUT = 3600\nDEFAULT_LANGUAGE = 'de'\n",)
+    valid = ("LOGIN_TIMEOUT = 3600\nDEFAULT_LANGUAGE = 'de'\n",
+             "LANGUAGE_CODE = 'de'\nDEFAULT_LANGUAGE = LANGUAGE_CODE\n")
     invalid = ("SESSION_COOKIE_AGE = 3600  # NBX503\n", "LANGUAGE_CODE = 'de'  # NBX503\n")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for name, stmt, node in assigned_settings(ctx):
-            if name in netbox.HARD_CODED:
+            if name in netbox.HARD_CODED and not ctx.is_helper(name):
                 yield self.at(f"{name} has no effect: NetBox sets it itself "
                               f"({netbox.HARD_CODED[name]})", stmt, node)

@@ -31,7 +31,9 @@ class MissingSetting(Rule):
         "not come up. From NetBox 4.3 the database may be given as DATABASE (one connection) or "
         "DATABASES (aliases, with a 'default'). A file that can receive names from elsewhere "
         "(`from .base import *`, writes to `globals()`, a module `__getattr__`, `exec`) is never "
-        "reported: the names may be defined there."
+        "reported: the names may be defined there. Nor is a part of a split configuration "
+        "(extra.py, plugins.py): with `flake8-netbox --config-dir` the folder is judged once, "
+        "counting what any of its files sets."
     )
     valid = (
         "import os\n" + _COMPLETE,
@@ -48,17 +50,15 @@ class MissingSetting(Rule):
                 "REDIS = {}\nSECRET_KEY = os.environ['KEY']\n", "4.2"),
     )
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.open_world or not ctx.whole:
-            return
+    def check_absent(self, ctx: Context) -> Iterator[Finding]:
         yield from self._database(ctx)
         for name in netbox.ALWAYS_REQUIRED:
-            if not ctx.is_bound(name):
+            if ctx.lacks(name):
                 yield self.at_module(f"{name} is missing: NetBox {ctx.release} refuses to "
                                      "start without it")
 
     def _database(self, ctx: Context) -> Iterator[Finding]:
-        has_single, has_multi = ctx.is_bound("DATABASE"), ctx.is_bound("DATABASES")
+        has_single, has_multi = not ctx.lacks("DATABASE"), not ctx.lacks("DATABASES")
         if netbox.databases_allowed(ctx.release):
             if not has_single and not has_multi:
                 yield self.at_module(f"DATABASES is missing: NetBox {ctx.release} refuses to "
