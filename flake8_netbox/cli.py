@@ -119,8 +119,8 @@ def configuration_dir(folder: str) -> List[str]:
 
     paths = sorted(os.path.join(folder, name) for name in os.listdir(folder)
                    if name.endswith(".py"))
-    paths.sort(key=lambda path: os.path.basename(path) not in ("configuration.py",
-                                                              "ldap_config.py"))
+    mains = ("configuration.py", "ldap_config.py")
+    paths.sort(key=lambda path: os.path.basename(path) not in mains)
     bound: List[str] = []
     for path in paths:
         try:
@@ -152,7 +152,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not folder or not os.path.isdir(folder):
             return _usage(f"--config-dir needs a folder, not {folder!r}")
         parts = configuration_dir(folder)
-        if not [part for part in parts if not part.startswith("--")]:  # without files, flake8 would check the current directory instead
+        if not [part for part in parts if not part.startswith("--")]:
+            # without files, flake8 would check the current directory instead
             return _usage(f"--config-dir: {folder!r} holds no .py files")
         args = parts + args
 
