@@ -83,6 +83,17 @@ def test_a_name_read_only_to_rebind_itself_is_still_a_misspelling(tmp_path):
     assert "AUTH_LDAP_REQUIRE_GROUP" in results[0].text
 
 
+def test_writing_into_a_misspelt_name_does_not_make_it_a_helper(tmp_path):
+    (tmp_path / "ldap_config.py").write_text(
+        "AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
+        "AUTH_LDAP_USER_FLAG_BY_GROUP = {}\n"
+        "AUTH_LDAP_USER_FLAG_BY_GROUP['is_active'] = 'cn=active,dc=example,dc=com'\n"
+        "AUTH_LDAP_MIRROR_GROUP = []\n"
+        "AUTH_LDAP_MIRROR_GROUP.append('netbox-users')\n")
+    _, results, _ = flake8_inprocess(["--select=NBX", "ldap_config.py"], tmp_path)
+    assert [(r.row, r.code) for r in results] == [(2, "NBX605"), (4, "NBX605")]
+
+
 def test_one_notion_of_helper_for_every_name_rule(tmp_path):
     """The same helper shapes are silent for NBX501 (unknown), NBX502 (another release) and
     NBX503 (overridden by NetBox) in configuration.py."""

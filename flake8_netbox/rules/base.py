@@ -8,7 +8,6 @@ that must be reported carries a trailing ``# NBXnnn`` comment naming the rule's 
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from dataclasses import dataclass
 from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional,
                     Sequence, Set, Tuple, Union)
@@ -234,26 +233,49 @@ def where(value: Value) -> Tuple[int, Any]:
 
 def _read_names(tree: Optional[ast.AST]) -> Set[str]:
     """Names loaded somewhere in ``tree`` other than in the value of an assignment to the same
-    name. Counts loads, then takes away each assignment's reads of its own targets."""
+    name (one walk; each node carries the targets of the assignment whose value holds it)."""
+    read: Set[str] = set()
     if tree is None:
-        return set()
-    loads: Counter = Counter()
-    own: Counter = Counter()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            loads[node.id] += 1
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and \
+        return read
+    pending: List[Tuple[ast.AST, FrozenSet[str]]] = [(tree, frozenset())]
+    while pending:
+        node, own = pending.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and node.id not in own:
+                read.add(node.id)
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and \
                 node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = {t.id for target in targets for t in ast.walk(target)
-                     if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
-            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
-            for read in ast.walk(node.value):
-                if isinstance(read, ast.Name) and read.id in names and \
-                        isinstance(read.ctx, ast.Load):
-                    own[read.id] += 1
-    return {name for name, count in loads.items() if count > own[name]}
+            names = frozenset(t.id for target in targets for t in ast.walk(target)
+                              if isinstance(t, ast.Name))
+            pending.extend((target, own) for target in targets)
+            pending.append((node.value, names))
+            continue
+        written = _written_container(node)
+        if written is not None:  # X[k] = v, X.append(v): a write into X, not a read of it
+            pending.extend((child, own) for child in ast.iter_child_nodes(node)
+                           if child is not written)
+            continue
+        pending.extend((child, own) for child in ast.iter_child_nodes(node))
+    return read
+
+
+#: Methods that change the list, dict or set they are called on.
+_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "remove",
+                       "discard", "add", "clear"})
+
+
+def _written_container(node: ast.AST) -> Optional[ast.AST]:
+    """The node naming the container that ``node`` writes into (``X`` of ``X[k] = v``, ``del
+    X[k]`` or ``X.append(v)``; the attribute of ``X.append``), else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)) and \
+            isinstance(node.value, ast.Name):
+        return node.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in _MUTATORS and isinstance(node.func.value, ast.Name):
+        return node.func
+    return None
 
 
 def _unique(values: List[Any]) -> List[Any]:

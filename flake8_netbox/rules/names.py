@@ -107,15 +107,17 @@ class SettingOfAnotherRelease(Rule):
                 if release < SOCIAL_AUTH_FROM:
                     message = f"{name}: NetBox passes SOCIAL_AUTH_* settings on from 3.1"
             elif name in netbox.READ_BY:
-                message = self._message(name, release, ctx.is_helper(name))
+                message = self._message(name, release)
+                first, last = netbox.READ_BY[name]
+                if message and (release < first or netbox.is_after(release, last)) and \
+                        ctx.is_helper(name):
+                    message = None  # not read by NetBox, but by the file (to build another)
             if message:
                 yield self.at(message, stmt, node)
 
-    def _message(self, name: str, release: Release, helper: bool) -> Optional[str]:
+    def _message(self, name: str, release: Release) -> Optional[str]:
         first, last = netbox.READ_BY[name]
         replacement = netbox.REPLACEMENTS.get(name)
-        if helper and (release < first or netbox.is_after(release, last)):
-            return None  # not read by NetBox, but by the file itself (to build another setting)
         if release < first:
             return f"{name} is read from NetBox {first} on: NetBox {release} ignores it"
         if netbox.is_after(release, last):
