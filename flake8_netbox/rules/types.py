@@ -7,6 +7,7 @@ from typing import Iterator, List, Tuple
 from flake8_netbox import netbox
 from flake8_netbox.rules.base import (
     Context,
+    Example,
     Finding,
     Rule,
     describe,
@@ -14,6 +15,13 @@ from flake8_netbox.rules.base import (
     present_values,
 )
 from flake8_netbox.values import ENV_STR, ENV_TRUTHY, DictV, Env, ListV, Lit, Value
+
+
+#: What ADMINS must hold, before Django 6.0 (NetBox 4.6) and from it on.
+_ADMINS_FORM = {False: "(name, email) pairs, e.g. [('NetBox admins', 'admins@example.com')]",
+                True: "e-mail addresses, e.g. ['admins@example.com']"}
+_ADMINS_ENTRY = {False: "a (name, email) pair", True: "an e-mail address (nor are all entries "
+                 "(name, email) pairs)"}
 
 
 def _fails_closed(value: Value) -> bool:
@@ -30,13 +38,18 @@ class WrongType(Rule):
         "ALLOWED_HOSTS must be a list or tuple: a string (such as an environment variable "
         "that was never split) is read character by character, and an empty list or an empty "
         "host name makes Django answer every request with 400 Bad Request. SECRET_KEY must be "
-        "a string; DATABASE, DATABASES, REDIS and each REDIS section must be dicts. "
+        "a string; DATABASE, DATABASES, REDIS and each REDIS section must be dicts. ADMINS "
+        "must be a list of (name, email) pairs up to NetBox 4.5 (Django unpacks each entry), and a "
+        "list of e-mail addresses from 4.6 (Django 6.0; pairs still work, deprecated): "
+        "anything else loses every error e-mail. "
         "Defaults of environment lookups that make NetBox refuse to start (an empty list) "
         "are the safe failure and not reported."
     )
     valid = (
         "ALLOWED_HOSTS = ['netbox.example.com', 'localhost']\n",
         "ALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS', '').split(' ')\n",
+        Example("ADMINS = [('NetBox admins', 'netbox-admins@example.com')]\n", "4.5"),
+        "ADMINS = ['netbox-admins@example.com']  # Django 6.0 (NetBox 4.6) on\n",
     )
     invalid = (
         "ALLOWED_HOSTS = []  # NBX004\n",
@@ -44,6 +57,8 @@ class WrongType(Rule):
         "ALLOWED_HOSTS = ['netbox.example.com', '']  # NBX004\n",
         "REDIS = {'tasks': 'redis://localhost/0', 'caching': {}}  # NBX004\n",
         "SECRET_KEY = 1234567890  # NBX004\n",
+        Example("ADMINS = ['netbox-admins@example.com']  # NBX004\n", "4.5"),
+        "ADMINS = {'NetBox admins': 'netbox-admins@example.com'}  # NBX004\n",
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -55,6 +70,7 @@ class WrongType(Rule):
             if isinstance(value, (Lit, DictV, ListV, Env)) and not _fails_closed(value):
                 yield self.at_value(f"SECRET_KEY is {describe(value)}: NetBox needs a string",
                                     value)
+        yield from self._admins(ctx)
         for path, value in self._dict_settings(ctx):
             if isinstance(value, (Lit, ListV, Env)) and not _fails_closed(value):
                 yield self.at_value(f"{path} is {describe(value)}: NetBox needs a dict", value)
@@ -81,6 +97,46 @@ class WrongType(Rule):
                 yield self.at_value(f"ALLOWED_HOSTS is {describe(value)}: NetBox needs a list "
                                     "or tuple of host names", value)
 
+    def _admins(self, ctx: Context) -> Iterator[Finding]:
+        """ADMINS. Django up to 5.2 (NetBox up to 4.5) does ``for name, address in ADMINS``
+        in mail_admins(): a string entry raises ValueError or is split into two characters.
+        Django 6.0 (NetBox 4.6 on, django/core/mail/__init__.py) takes a list of address
+        strings, still accepts a list made only of (name, address) pairs (deprecated), and
+        raises ImproperlyConfigured on anything else: a dict, or strings mixed with pairs."""
+        if not netbox.reads("ADMINS", ctx.release):
+            return
+        strings_allowed = ctx.release >= netbox.Release(4, 6, 0)
+        for slot in ctx.slots("ADMINS"):
+            value = slot.value
+            if _fails_closed(value):
+                continue
+            if isinstance(value, DictV):
+                yield self.at_value(f"ADMINS is a dict: Django needs a list of "
+                                    f"{_ADMINS_FORM[strings_allowed]}", value)
+            elif isinstance(value, ListV) and not value.open:
+                yield from self._admin_entries(value, strings_allowed)
+
+    def _admin_entries(self, admins: ListV, strings_allowed: bool) -> Iterator[Finding]:
+        strings, pairs, others = [], [], []
+        for item in admins.items:
+            if len(item) != 1:
+                return  # an entry that can be several things: not judged
+            entry = item[0]
+            if isinstance(entry, Lit) and isinstance(entry.value, str):
+                strings.append(entry)
+            elif isinstance(entry, ListV) and not entry.open and len(entry.items) == 2:
+                pairs.append(entry)
+            elif isinstance(entry, (Lit, ListV, DictV)):
+                others.append(entry)
+            else:
+                return
+        wrong = others + (strings if not strings_allowed or pairs else [])
+        if wrong and strings_allowed and pairs and not others and len(strings) > len(pairs):
+            wrong = pairs  # mostly addresses: the pairs are the odd ones out
+        for entry in wrong:
+            yield self.at_value(f"an ADMINS entry is not {_ADMINS_ENTRY[strings_allowed]}: "
+                                "Django cannot send error e-mail to it", entry)
+
     def _dict_settings(self, ctx: Context) -> List[Tuple[str, Value]]:
         found: List[Tuple[str, Value]] = []
         for name in ("DATABASE", "DATABASES", "REDIS"):
@@ -96,34 +152,54 @@ class WrongType(Rule):
 
 class EnvironmentBoolean(Rule):
     code = "NBX006"
-    name = "environment-string-as-boolean"
-    summary = "A boolean setting is given an environment variable's string."
+    name = "string-as-boolean"
+    summary = ("A boolean setting is given a string: a string literal, or an environment "
+               "variable's string.")
     why = (
-        "Environment variables are strings, and every non-empty string is true: "
-        "`DEBUG = os.environ.get('DEBUG', False)` switches debugging on when DEBUG is set to "
-        "'False', and `bool(os.environ['X'])` does the same. Compare the string instead. "
-        "Covered: the booleans NetBox reads at the top level (DEBUG, LOGIN_REQUIRED, "
-        "MAINTENANCE_MODE, ...), a REDIS section's SSL and INSECURE_SKIP_TLS_VERIFY, and "
-        "EMAIL's USE_SSL and USE_TLS."
+        "Every non-empty string is true, 'False' included: `DEBUG = 'False'` switches "
+        "debugging on, `'SSL': 'False'` in a REDIS section turns TLS on, and "
+        "`DEBUG = os.environ.get('DEBUG', False)` switches debugging on as soon as DEBUG is set "
+        "to 'False' (`bool(os.environ['X'])` does the same). Write True or False, or compare "
+        "the environment string. Covered: the booleans NetBox reads at the top level (DEBUG, "
+        "LOGIN_REQUIRED, MAINTENANCE_MODE, ...), SSL and INSECURE_SKIP_TLS_VERIFY in a REDIS "
+        "section (and SSL in the flat 2.6 REDIS dict), and EMAIL's USE_SSL and USE_TLS. The "
+        "empty string is false, as meant, and not reported."
     )
     valid = (
         "DEBUG = os.environ.get('DEBUG', 'False').lower() == 'true'\n",
         "REDIS = {'tasks': {'SSL': os.environ.get('REDIS_SSL', 'false') == 'true'}}\n",
+        "DEBUG = False\n",
     )
     invalid = (
         "DEBUG = os.environ.get('DEBUG', False)  # NBX006\n",
         "LOGIN_REQUIRED = bool(os.environ.get('LOGIN_REQUIRED', 'True'))  # NBX006\n",
         "EMAIL = {\n    'USE_TLS': os.environ.get('EMAIL_USE_TLS'),  # NBX006\n}\n",
+        "DEBUG = 'False'  # NBX006\n",
+        "REDIS = {\n    'tasks': {'HOST': 'redis', 'SSL': 'false'},  # NBX006\n"
+        "    'caching': {'HOST': 'redis'},\n}\n",
+        Example("REDIS = {'HOST': 'localhost', 'SSL': 'False'}  # NBX006\n", "2.6"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        seen = set()
         for path, value in self._booleans(ctx):
+            if id(value.node) in seen:
+                continue
+            seen.add(id(value.node))
             if isinstance(value, Env) and value.kind in (ENV_STR, ENV_TRUTHY):
                 yield self.at_value(
                     f"{path} is {'bool() of ' if value.kind == ENV_TRUTHY else ''}a string "
                     f"from ${value.var}: every non-empty string, 'False' included, is true; "
                     f"compare it, e.g. os.environ.get('{value.var}', 'False').lower() == 'true'",
                     value)
+            elif is_literal_str(value) and value.value:
+                assert isinstance(value, Lit)
+                shown = repr(value.value) if value.value.strip().lower() in _BOOLEAN_WORDS \
+                    else "a string"
+                meant = value.value.strip().lower() not in _FALSE_WORDS
+                yield self.at_value(
+                    f"{path} is the string {shown}, not a boolean: every non-empty string is "
+                    f"true; write {meant} without quotes", value)
 
     def _booleans(self, ctx: Context) -> List[Tuple[str, Value]]:
         found: List[Tuple[str, Value]] = []
@@ -131,6 +207,8 @@ class EnvironmentBoolean(Rule):
             if netbox.reads(name, ctx.release):
                 found.extend((name, slot.value) for slot in ctx.slots(name))
         for redis in ctx.dicts("REDIS"):
+            if "SSL" in redis.entries:  # the flat 2.6 layout
+                found.extend(("REDIS['SSL']", v) for v in present_values(redis, "SSL"))
             for section in redis.entries:
                 for sub in present_values(redis, section):
                     if isinstance(sub, DictV):
@@ -141,3 +219,8 @@ class EnvironmentBoolean(Rule):
             for key in sorted(netbox.EMAIL_BOOLEANS & set(email.entries)):
                 found.extend((f"EMAIL[{key!r}]", v) for v in present_values(email, key))
         return found
+
+
+#: Strings people write for booleans (shown in messages; other text is not echoed).
+_FALSE_WORDS = frozenset({"false", "no", "off", "0", "none", "n", "f"})
+_BOOLEAN_WORDS = _FALSE_WORDS | {"true", "yes", "on", "1", "y", "t"}
