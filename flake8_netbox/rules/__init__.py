@@ -8,7 +8,9 @@ from flake8_netbox.rules.base import Rule
 from flake8_netbox.rules.hardening import (AnonymousAccess, CorsAnyOrigin, DebugOn,
                                            InsecureCookies, NoPasswordValidators,
                                            RedisTlsUnverified, WildcardHost)
+from flake8_netbox.rules.hosts import UnmatchableHost
 from flake8_netbox.rules.keys import IgnoredKey
+from flake8_netbox.rules.kinds import StringForNumberOrContainer
 from flake8_netbox.rules.ldap import (CertificateChecksOff, ClearTextLdap, EmptyPasswordBind,
                                       MissingServerUri, UnknownLdapSetting)
 from flake8_netbox.rules.names import HardCodedSetting, SettingOfAnotherRelease, UnknownSetting
@@ -26,6 +28,7 @@ ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
         AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,
         UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey, MissingServerUri,
         ClearTextLdap, CertificateChecksOff, EmptyPasswordBind, UnknownLdapSetting,
+        StringForNumberOrContainer, UnmatchableHost,
     ),
     key=lambda rule: rule.code,
 ))
