@@ -16,6 +16,8 @@ from flake8_netbox.rules.ldap import (CertificateChecksOff, ClearTextLdap, Empty
 from flake8_netbox.rules.names import HardCodedSetting, SettingOfAnotherRelease, UnknownSetting
 from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback, SecretLiteral
 from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
+from flake8_netbox.rules.plugins import (PluginNotModule, StringifiedCollection,
+                                         UnlistedPluginConfig)
 from flake8_netbox.rules.required import BothDatabaseSettings, MissingEntry, MissingSetting
 from flake8_netbox.rules.secret_key import BadPeppers, ShortSecretKey, WeakSecretKey
 from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
@@ -28,7 +30,8 @@ ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
         AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,
         UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey, MissingServerUri,
         ClearTextLdap, CertificateChecksOff, EmptyPasswordBind, UnknownLdapSetting,
-        StringForNumberOrContainer, UnmatchableHost,
+        StringForNumberOrContainer, UnmatchableHost, PluginNotModule, UnlistedPluginConfig,
+        StringifiedCollection,
     ),
     key=lambda rule: rule.code,
 ))
