@@ -100,8 +100,9 @@ class UnmatchableHost(Rule):
                 hint = f"; write {name!r}" if name and "@" not in value.value else ""
                 yield self._at(f"ALLOWED_HOSTS entry {_shown(value.value)} {what}: Django "
                                f"compares host names only, so it never matches{hint}", value)
-        for setting, meaning in (("CSRF_TRUSTED_ORIGINS", _csrf_effect), ("CORS_ORIGIN_WHITELIST",
-                                                                      _cors_effect)):
+        settings = (("CSRF_TRUSTED_ORIGINS", _csrf_effect),
+                    ("CORS_ORIGIN_WHITELIST", _cors_effect))
+        for setting, meaning in settings:
             if not netbox.reads(setting, ctx.release):
                 continue
             for value in _strings(ctx, setting):

@@ -169,4 +169,3 @@ def _container_hint(name: str, kind: str, value: Value) -> str:
                f"write {split}"
     parse = f"json.loads(os.environ['{value.var}'])" if isinstance(value, Env) else "a dict"
     return f"NetBox needs a dict; write {parse}"
-

@@ -13,7 +13,7 @@ import re
 from typing import Iterator, Optional, Set
 
 from flake8_netbox import netbox
-from flake8_netbox.rules.base import (Context, Example, Finding, Rule, closest, key_location,
+from flake8_netbox.rules.base import (Context, Finding, Rule, closest, key_location,
                                       present_values, where)
 from flake8_netbox.values import DictV, ListV, Lit, Value
 
@@ -189,4 +189,3 @@ def literal_collection(text: str) -> Optional[str]:
         return None
     kinds = {list: "list", tuple: "tuple", dict: "dict"}
     return kinds.get(type(parsed))
-
