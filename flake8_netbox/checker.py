@@ -29,6 +29,14 @@ MAX_NESTED_WEIGHT = 600_000
 #: libcst's time grows with the square of the chain; 1,000 took it 0.3 to 4.5 s, found by
 #: fuzzing --fix; 300 take about 0.05 s).
 MAX_OPERATOR_CHAIN = 300
+#: ... or with expressions nested deeper than this, counted as libcst nests them: an ``or``
+#: chain of n values is n - 1 levels (Python's ast keeps it flat), a bracket is two (libcst
+#: wraps each element). libcst's visitors, the evaluator and the fixes recurse once or more per
+#: level: about 250 levels exhaust Python's default recursion limit of 1,000 from a deep caller
+#: (found by fuzzing --fix: 600-long or chains, 500 nested not, 2,000 unary minus). Beyond
+#: this a file gets silence in lint mode and a plain note in --fix, whatever the stack depth.
+MAX_DEPTH = 200
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Call)
 _BRACKETS = re.compile(r"[][(){}]")
 _SEPARATORS = re.compile(r"[][(){},:=+*%|]")
 
@@ -77,7 +85,10 @@ def too_costly(source: str, tree: ast.AST) -> bool:
     syntax tree (2 s for a 30,000-line configuration, 20 s for 150,000 lines), while a long
     string literal, one node, costs nothing; and inside deep nesting each node costs in
     proportion to its depth (20 KB files with a 10,000-item list inside 150 to 198 levels of
-    dicts or parentheses took 7 to 14 s, found by fuzzing). Usual files are not even walked."""
+    dicts or parentheses took 7 to 14 s, found by fuzzing), and deep nesting exhausts the stack
+    (MAX_DEPTH). Usual files get one walk of Python's tree (under a millisecond)."""
+    if nesting_depth(tree) > MAX_DEPTH:
+        return True
     if len(source) >= 100_000:
         for count, _ in enumerate(ast.walk(tree)):
             if count > MAX_NODES:
@@ -86,6 +97,23 @@ def too_costly(source: str, tree: ast.AST) -> bool:
             _operator_chain(tree) > MAX_OPERATOR_CHAIN:
         return True
     return _bracket_depth(source) >= 30 and _nested_weight(source) > MAX_NESTED_WEIGHT
+
+
+def nesting_depth(tree: ast.AST, stop: int = MAX_DEPTH) -> int:
+    """How deeply libcst will nest the tree's nodes (see MAX_DEPTH), at most ``stop`` + 1:
+    iterative, so that the measure itself cannot exhaust the stack."""
+    deepest = 0
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop:
+                break
+        step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else \
+            2 if isinstance(node, _CONTAINERS) else 1
+        pending.extend((child, depth + step) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _operator_chain(tree: ast.AST) -> int:

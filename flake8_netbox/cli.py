@@ -111,23 +111,31 @@ def configuration_dir(folder: str) -> List[str]:
     configuration lacks is judged once, on its main file (configuration.py or ldap_config.py,
     else the first file loaded)."""
     import ast
-    import tokenize
 
+    from flake8_netbox.files import NotRegularFile, read_source
     from flake8_netbox.plugin import bound_names
     from flake8_netbox.evaluator import scan_open_world
     from flake8_netbox.rules.base import ANY_NAME
 
-    paths = sorted(os.path.join(folder, name) for name in os.listdir(folder)
+    found = sorted(os.path.join(folder, name) for name in os.listdir(folder)
                    if name.endswith(".py"))
     mains = ("configuration.py", "ldap_config.py")
-    paths.sort(key=lambda path: os.path.basename(path) not in mains)
+    found.sort(key=lambda path: os.path.basename(path) not in mains)
+    paths: List[str] = []
     bound: List[str] = []
-    for path in paths:
+    for path in found:
         try:
-            with tokenize.open(path) as handle:
-                source = handle.read()
-            tree = ast.parse(source)
+            source, _ = read_source(path)
+        except NotRegularFile as error:  # a FIFO would block flake8 too: left out, said so
+            print(f"flake8-netbox: {error}", file=sys.stderr)
+            continue
         except (OSError, SyntaxError, ValueError, UnicodeError):
+            paths.append(path)  # flake8 reports it (E902, E999)
+            continue
+        paths.append(path)
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
             continue  # flake8 reports it (E999)
         if scan_open_world(tree, source).open_world:
             bound.append(ANY_NAME)  # names may come from elsewhere: none is missing

@@ -26,6 +26,7 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
     2 usage error."""
     from flake8.main.application import Application
 
+    from flake8_netbox.files import NotRegularFile
     from flake8_netbox.fixes.base import SAFE, UNSAFE, UPGRADE_DATABASES
 
     app = Application()
@@ -41,6 +42,8 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
     for path in paths:
         try:
             _one_file(app, path, mode, kinds, report, totals)
+        except NotRegularFile as error:  # a FIFO named configuration.py: nothing to fix
+            print(error, file=report)
         except (OSError, UnicodeError, SyntaxError) as error:  # unreadable, or bad encoding
             print(f"{path}: not fixed: the file cannot be read or decoded "
                   f"({type(error).__name__})", file=report)
@@ -74,11 +77,12 @@ def _paths(options: Any) -> List[str]:
 
 def _read(path: str) -> Tuple[str, str]:
     """(text with its own line endings, encoding), as Python reads the file."""
+    from flake8_netbox.files import read_bytes
+
     if path in STDIN_NAMES:
         data = sys.stdin.buffer.read()
     else:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)  # never blocks: a FIFO or a device raises NotRegularFile
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding), encoding
 

@@ -74,6 +74,7 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
         try:
             fx = _context(text, release, whole, bound_elsewhere, noqa)
             if fx is None:
+                refusals += _not_checked(text) if text == source else []
                 break
             if text == source:
                 secrets |= _secrets(fx)
@@ -163,11 +164,26 @@ def apply_edits(text: str, edits: List[Edit]) -> str:
     return text
 
 
+def _not_checked(text: str) -> List[Refusal]:
+    """The plain note for a file lint mode passes over in silence (checker.too_costly)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []  # flake8 reports it (E999)
+    if not too_costly(text, tree):
+        return []
+    return [Refusal("", "the file is too large or nests expressions too deeply to be checked "
+                        "(see the README's limits); it is left unchanged")]
+
+
 def secret_literals(text: str, release: Release) -> Set[str]:
     """The literals holding secrets (passwords, keys, peppers, secret fallbacks) exactly as
     written in ``text``: what a diff must never show."""
-    fx = _context(text, release, True, frozenset())
-    return set() if fx is None else _secrets(fx)
+    try:
+        fx = _context(text, release, True, frozenset())
+        return set() if fx is None else _secrets(fx)
+    except RecursionError:  # too_costly keeps deep nesting out; this is a last resort
+        return set()
 
 
 def _secrets(fx: FixContext) -> Set[str]:

@@ -57,6 +57,7 @@ class UnknownSetting(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         known = netbox.known_names()
+        read = netbox.names_read(ctx.release)  # once: thousands of unknown names may follow
         for name, stmt, node in assigned_settings(ctx):
             if name in known or name in netbox.HARD_CODED or name.startswith("SOCIAL_AUTH_"):
                 continue
@@ -66,7 +67,7 @@ class UnknownSetting(Rule):
                 yield self.at(f"{name} is ignored here: NetBox reads LDAP settings only from "
                               "ldap_config.py", stmt, node)
                 continue
-            suggestion = closest(name, netbox.names_read(ctx.release))
+            suggestion = closest(name, read)
             hint = f"; did you mean {suggestion}?" if suggestion else ""
             yield self.at(f"{name} is not a NetBox setting: NetBox {ctx.release} ignores "
                           f"it{hint}", stmt, node)

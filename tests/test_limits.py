@@ -1,0 +1,271 @@
+"""Findings or silence, in bounded time and memory, whatever the input (issue 15).
+
+Each test asserts the mechanism that bounds the cost (a pattern classified without running
+it, difflib called only on candidates, a non-regular file refused before it is read, a
+nesting limit applied before anything recursive runs), never how long something took.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, List
+
+import pytest
+
+from flake8_netbox import checker, patterns, suggest
+from flake8_netbox.checker import MAX_DEPTH, check_source, nesting_depth
+from flake8_netbox.files import NotRegularFile, read_bytes
+from flake8_netbox.fixer import fix_source
+from flake8_netbox.fixes.base import SAFE, UNSAFE, UPGRADE_DATABASES
+from flake8_netbox.netbox import DEFAULT_RELEASE, names_read
+from flake8_netbox.patterns import prefix_matches
+from helpers import parse
+
+SCRIPT = Path(sys.executable).with_name("flake8-netbox")
+HEAD = ("import os\n"
+        "ALLOWED_HOSTS = ['netbox.example.com']\n"
+        "DATABASE = {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}\n"
+        "REDIS = {'tasks': {'HOST': 'r', 'DATABASE': 0}, 'caching': {'HOST': 'r', 'DATABASE': 1}}\n"
+        "SECRET_KEY = os.environ['SECRET_KEY']\n")
+ORIGINS = ("https://attacker.invalid", "http://198.51.100.7:8080")
+
+
+def command(args: List[str], cwd: Path) -> subprocess.CompletedProcess:
+    # The timeout only keeps a regression from hanging the suite; nothing asserts on time.
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def codes(source: str) -> List[str]:
+    return [message.split()[0] for _, _, message in check_source(source, DEFAULT_RELEASE)]
+
+
+# -- NBX403: a user's regular expression is never run ------------------------------------------
+
+#: The case cors-regex-redos: nested quantifiers that take Python's re seconds to minutes.
+REDOS = (r"^(.*?)*(.*?)*(.*?)*\.example\.com$",
+         r"^(https?://)?([\w\-.:/]*)*corp\.example\.com$",
+         r"^(https?:\/\/)?(([\w-]+\.?)+)+\.example\.com$",
+         r"^(https?://)?([\w\-.:/]*)*lab\.example\.org$")
+
+
+@pytest.fixture
+def re_never_compiles(monkeypatch: Any) -> List[str]:
+    """Every pattern given to ``re`` while the fixture is active fails the test if it is one of
+    the user's (the re module compiles everything through re._compile)."""
+    asked: List[str] = []
+    original = re._compile  # type: ignore[attr-defined]
+
+    def watch(pattern: Any, flags: Any) -> Any:
+        if pattern in REDOS or pattern in (".*", r"^https?://.*$"):
+            asked.append(pattern)
+        return original(pattern, flags)
+
+    monkeypatch.setattr(re, "_compile", watch)
+    return asked
+
+
+def test_redos_patterns_are_classified_without_running_them(re_never_compiles):
+    source = HEAD + "CORS_ORIGIN_REGEX_WHITELIST = [\n" + \
+        "".join(f"    r'{pattern}',\n" for pattern in REDOS) + "    r'.*',\n]\n"
+    findings = check_source(source, DEFAULT_RELEASE)
+    nbx403 = [line for line, _, message in findings if message.startswith("NBX403")]
+    assert nbx403 == [11]  # '.*' matches any origin; the four site patterns do not
+    assert re_never_compiles == []
+    for pattern in REDOS:
+        assert [prefix_matches(pattern, origin) for origin in ORIGINS] == [False, False]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (".*", True), ("^.*$", True), (r"^https?://.*$", True), ("(?s).+", True),
+    (r"[\s\S]*", True), ("^(https?://)?.*", True), ("(?i)^HTTPS?://", True),
+    (r"^https://\w+\.example\.com$", False), (r"^https://(.+\.)?example\.com$", False),
+    (r"\bexample\b", False), ("", True),
+    # Beyond regular languages: unknown, so no finding (silence rather than a guess)
+    (r"(.)\1", None), ("(?=h).*", None), ("(?!x).*", None),
+    ("(a{100}){100}", None),  # more automaton states than MAX_STATES
+    ("(", None),  # does not compile
+])
+def test_patterns_are_judged_on_their_parsed_structure(pattern, expected):
+    assert prefix_matches(pattern, ORIGINS[0]) is expected
+
+
+def test_a_pattern_of_the_maximum_length_is_still_followed_linearly():
+    pattern = "(a?)" * 200 + "x"
+    assert len(pattern) <= patterns.MAX_PATTERN
+    assert prefix_matches(pattern, "a" * 200 + "x") is True
+    assert prefix_matches(pattern, "a" * 200) is False
+    assert prefix_matches("a" * (patterns.MAX_PATTERN + 1), "a") is None
+
+
+# -- NBX501: difflib only on candidates ---------------------------------------------------------
+
+def test_many_unknown_names_compare_only_candidates_with_difflib(monkeypatch):
+    compared: List[str] = []
+    original = difflib.SequenceMatcher.set_seq1
+
+    def counting(self: difflib.SequenceMatcher, a: Any) -> None:
+        compared.append(a)
+        original(self, a)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", counting)
+    source = HEAD + "".join(f"REDIS_SETTING_{i} = {i}\n" for i in range(2000)) + \
+        "ALLOWED_HOST = ['x']\nLOGIN_REQUIERD = True\n"
+    findings = check_source(source, DEFAULT_RELEASE)
+    messages = [message for _, _, message in findings if message.startswith("NBX501")]
+    assert len(messages) == 2002
+    assert any("did you mean ALLOWED_HOSTS?" in m for m in messages)
+    assert any("did you mean LOGIN_REQUIRED?" in m for m in messages)
+    # 2,002 names against the settings NetBox reads: difflib's full ratio only for the few
+    # candidates whose common characters could reach the cutoff (plain get_close_matches
+    # would compare each name with every setting: over 200,000 comparisons).
+    assert len(compared) < 100
+    assert len(names_read(DEFAULT_RELEASE)) * 2002 > 200_000
+
+
+def test_suggestions_are_difflib_s_own():
+    settings = sorted(names_read(DEFAULT_RELEASE))
+    for word in ("ALLOWED_HOST", "LOGIN_REQUIERD", "SECRETKEY", "REDIS_SETTING_1", "", "X",
+                 "DATABASES_", "CORS_ORIGIN_WHITELST"):
+        for cutoff in (0.6, 0.8):
+            expected = difflib.get_close_matches(word, settings, n=1, cutoff=cutoff)
+            assert suggest.closest_match(word, settings, cutoff) == \
+                (expected[0] if expected else None)
+
+
+# -- Files that are not regular files -----------------------------------------------------------
+
+fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+BAD_PART = "import os\nDEBUG = True\n"  # NBX401 on line 2
+
+
+@fifo_only
+def test_reading_a_fifo_refuses_it_before_reading(tmp_path):
+    fifo = tmp_path / "configuration.py"
+    os.mkfifo(fifo)  # no writer: open() without O_NONBLOCK would wait for ever
+    with pytest.raises(NotRegularFile, match=r"not a regular file \(a FIFO\)"):
+        read_bytes(str(fifo))
+    with pytest.raises(NotRegularFile, match="a directory"):
+        read_bytes(str(tmp_path))
+    loop = tmp_path / "loop.py"
+    loop.symlink_to(loop)
+    with pytest.raises(OSError) as raised:
+        read_bytes(str(loop))
+    assert not isinstance(raised.value, NotRegularFile)
+
+
+@fifo_only
+def test_config_dir_skips_a_fifo_and_checks_the_rest(tmp_path):
+    folder = tmp_path / "configuration"
+    folder.mkdir()
+    os.mkfifo(folder / "configuration.py")
+    (folder / "extra.py").write_text(BAD_PART)
+    (folder / "loop.py").symlink_to(folder / "loop.py")
+    # E902 (a file flake8 cannot read) is selected explicitly: the command's own selection
+    # of it is another issue's; here the loop must reach flake8.
+    result = command(["--config-dir", "configuration", "--extend-select=NBX,E902"], tmp_path)
+    assert "configuration.py: skipped: not a regular file (a FIFO)" in result.stderr
+    found = sorted((Path(r.path).name, r.row, r.code) for r in parse(result.stdout))
+    assert ("extra.py", 2, "NBX401") in found  # the other files are still checked
+    assert ("loop.py", 0, "E902") in found  # the symbolic link loop is reported
+
+
+@fifo_only
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_fix_skips_a_fifo_and_fixes_the_rest(tmp_path, mode):
+    for name in ("fifo", "good", "loop"):
+        (tmp_path / name).mkdir()
+    os.mkfifo(tmp_path / "fifo" / "configuration.py")
+    (tmp_path / "good" / "configuration.py").write_text(FIXABLE)
+    (tmp_path / "loop" / "configuration.py").symlink_to(tmp_path / "loop" / "configuration.py")
+    result = command([mode, "."], tmp_path)
+    output = result.stdout + result.stderr
+    assert "fifo/configuration.py: skipped: not a regular file (a FIFO)" in output
+    assert "loop/configuration.py: not fixed: the file cannot be read" in output
+    assert "good/configuration.py: " + ("fixed" if mode == "--fix" else "would fix") in output
+    assert "please report" not in output
+
+
+# -- Deep nesting: the same silence in lint and --fix ------------------------------------------
+
+#: Chains that Python's ast keeps flat or shallow but libcst nests one level per link.
+DEEP_CHAINS = {
+    "or-chain": lambda n: " or ".join(f"os.environ.get('H{i}')" for i in range(n)),
+    "nested-not": lambda n: "not " * n + "os.environ.get('A')",
+    "unary-minus": lambda n: "-" * n + "1",
+    "attribute-chain": lambda n: "os" + ".path" * n,
+    "subscript-chain": lambda n: "D" + "[0]" * n,
+    "conditional-chain": lambda n: "1 if os.environ.get('A') else " * n + "2",
+}
+#: The lengths the case fix-recursionerror-reported-as-bug and its README name.
+DEEP = {kind: f"X = {chain(2000 if kind == 'unary-minus' else 600)}\n"
+        for kind, chain in DEEP_CHAINS.items()}
+#: One finding of each kind the fixes answer, to see that nothing is fixed or reported.
+FIXABLE = ("import os\nALLOWED_HOSTS = ['x']\n"
+           "DATABASE = {'NAME': 'n', 'PASSWORD': 'Rc4-recursion-pw'}\n"
+           "REDIS = {'HOST': 'r', 'DATABASE': 0}\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+           "JOBRESULT_RETENTION = 3\n")
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP))
+def test_deep_nesting_gives_lint_s_silence_and_a_plain_note_in_fix(kind, tmp_path):
+    import ast
+
+    source = FIXABLE + DEEP[kind]
+    assert nesting_depth(ast.parse(source)) > MAX_DEPTH
+    assert checker.too_costly(source, ast.parse(source))
+    assert check_source(source, DEFAULT_RELEASE) == []
+    result = fix_source(source, DEFAULT_RELEASE, kinds=(SAFE, UNSAFE, UPGRADE_DATABASES))
+    assert result.source == source and result.changes == [] and result.remaining == []
+    assert [r.reason for r in result.refusals] == [
+        "the file is too large or nests expressions too deeply to be checked (see the "
+        "README's limits); it is left unchanged"]
+
+
+def test_the_recursion_case_through_the_command(tmp_path):
+    """The case fix-recursionerror-reported-as-bug: a 600-long chain of 'or'."""
+    (tmp_path / "configuration.py").write_text(FIXABLE + DEEP["or-chain"])
+    fixed = command(["--fix", "configuration.py"], tmp_path)
+    assert "RecursionError" not in fixed.stdout + fixed.stderr
+    assert "please report" not in fixed.stdout + fixed.stderr
+    assert "nests expressions too deeply" in fixed.stdout
+    assert (tmp_path / "configuration.py").read_text() == FIXABLE + DEEP["or-chain"]
+    linted = command(["configuration.py"], tmp_path)
+    assert parse(linted.stdout) == [] and linted.returncode == 0
+
+
+def _with_stack(frames: int, call: Any) -> Any:
+    return call() if frames == 0 else _with_stack(frames - 1, call)
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_CHAINS))
+def test_below_the_limit_results_do_not_depend_on_the_caller_s_stack(kind):
+    """Just under MAX_DEPTH, a caller 150 frames deep (a plugin host, an editor) gets the
+    same findings and fixes as a shallow one: the limit, not the stack, decides."""
+    import ast
+
+    def source(n: int) -> str:
+        return FIXABLE + f"X = {DEEP_CHAINS[kind](n)}\n"
+
+    low, high = 1, MAX_DEPTH + 10  # the longest chain under the limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if nesting_depth(ast.parse(source(middle))) <= MAX_DEPTH:
+            low = middle
+        else:
+            high = middle - 1
+    text = source(low)
+    assert nesting_depth(ast.parse(text)) > MAX_DEPTH - 5
+
+    def both() -> Any:
+        fixed = fix_source(text, DEFAULT_RELEASE, kinds=(SAFE, UNSAFE, UPGRADE_DATABASES))
+        return check_source(text, DEFAULT_RELEASE), fixed.source, fixed.remaining
+
+    shallow, deep = both(), _with_stack(150, both)
+    assert shallow == deep
+    assert shallow[0] and shallow[1] != text  # checked and fixed, not silenced
