@@ -173,7 +173,7 @@ def _not_checked(text: str) -> List[Refusal]:
     if not too_costly(text, tree):
         return []
     return [Refusal("", "the file is too large or nests expressions too deeply to be checked "
-                        "(see the README's limits); it is left unchanged")]
+                        "(see the limits in docs/reliability.md); it is left unchanged")]
 
 
 def secret_literals(text: str, release: Release) -> Set[str]:

@@ -241,5 +241,3 @@ def _run(code: List[Instruction], text: str) -> Optional[bool]:
         if not current:
             return False
     return False
-
-

@@ -2,7 +2,10 @@
 
 Takes the test fixtures and the bundled example, applies random byte and token mutations
 (deletions, duplications, truncation, unbalanced brackets, huge literals, 10,000-deep nesting,
-NUL bytes, invalid UTF-8, swapped and repeated lines, renamed settings, changed numbers), and
+NUL bytes, invalid UTF-8, swapped and repeated lines, renamed settings, changed numbers; and
+the costly shapes of issue 15: values that double or refer to themselves, thousands of
+branches writing REDIS keys, nested-quantifier CORS patterns, thousands of unknown names,
+long or/not/unary/attribute chains), each worker under an address-space limit, and
 feeds each mutant to the plugin the way flake8 does: flake8's own FileProcessor reads and
 decodes the file and builds the ast; inputs Python cannot parse are flake8's E999 and never
 reach plugins. ``--engine flake8`` runs flake8's whole command line in-process instead.
@@ -92,6 +95,52 @@ def deep_nesting(data, rng):
     return data + b"\nREDIS = " + opener * depth + b"0" + closer * depth + b"\n"
 
 
+def growth(data, rng):
+    """A value that doubles on every line, or refers to itself (string doubling, L = L + L,
+    ALLOWED_HOSTS += ALLOWED_HOSTS, .extend(itself), replace/format/join/f-string growth)."""
+    name = rng.choice([b"BANNER", b"ALLOWED_HOSTS", b"_L", b"_S"])
+    start = rng.choice([b"'ab'", b"['a']", b"'ab' * 50000", b"{'a': 1}", b"('a',)"])
+    step = rng.choice([b"N += N", b"N = N + N", b"N = N * 2", b"N.extend(N)", b"N += N * 3",
+                       b"N = N.replace('a', N)", b"N = '%s%s' % (N, N)",
+                       b"N = '{}{}'.format(N, N)", b"N = f'{N}{N}'", b"N = ''.join([N, N])",
+                       b"N = [N, N]", b"N.update({str(len(N)): N})", b"N = N + [N]"])
+    lines = [name + b" = " + start] + [step.replace(b"N", name)] * rng.choice([5, 20, 40, 64])
+    return data + b"\n" + b"\n".join(lines) + b"\n"
+
+
+def branches(data, rng):
+    """Many if blocks, each writing REDIS section keys: alternatives pile up per entry."""
+    count = rng.choice([50, 500, 2000])
+    blocks = [f"if os.environ.get('A{i}'):\n    REDIS['tasks']['DATABASE'] = {i}\n"
+              f"    REDIS['caching']['HOST'] = 'h{i}'\n" for i in range(count)]
+    return data + b"\nimport os\n" + "".join(blocks).encode()
+
+
+def cors_regex(data, rng):
+    """CORS_ORIGIN_REGEX_WHITELIST entries built from nested quantifiers (ReDoS shapes)."""
+    pieces = ["(.*?)*", "(.*)+", r"([\w\-.:/]*)*", r"(([\w-]+\.?)+)+", "(https?://)?", "(a|a)*",
+              r"(\w+\.)*", ".*", r"\.example\.com", "$", "^", "(?=x)", r"(.)\1"]
+    patterns = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+                for _ in range(rng.randint(1, 4))]
+    return data + b"\nCORS_ORIGIN_REGEX_WHITELIST = " + repr(patterns).encode() + b"\n"
+
+
+def unknown_names(data, rng):
+    """Thousands of UPPER_CASE names no release reads (each one asks for a suggestion)."""
+    names = [f"REDIS_SETTING_{i} = {i}\n" for i in range(rng.choice([100, 1000, 5000]))]
+    return data + b"\n" + "".join(names).encode()
+
+
+def deep_chain(data, rng):
+    """Expressions Python's ast keeps flat or shallow but libcst nests once per link."""
+    n = rng.choice([150, 199, 250, 600, 2000])
+    chain = rng.choice([
+        " or ".join(f"os.environ.get('H{i}')" for i in range(n)), "not " * n + "x",
+        "-" * n + "1", "os" + ".path" * n, "D" + "[0]" * n, "1 if x else " * n + "2",
+        "f" + "()" * n, " and ".join(["x"] * n)])
+    return data + b"\nBANNER_TOP = " + chain.encode() + b"\n"
+
+
 def nul(data, rng):
     return insert(data, rng, b"\x00")
 
@@ -126,7 +175,9 @@ def number(data, rng):
 
 
 MUTATIONS = [delete, duplicate, truncate, bracket, huge_literal, deep_nesting, nul, bad_utf8,
-             swap_lines, repeat_line, rename, number]
+             swap_lines, repeat_line, rename, number,
+             # the kinds of issue 15 (time and memory): each would have found its fault
+             growth, branches, cors_regex, unknown_names, deep_chain]
 
 
 def options() -> argparse.Namespace:
@@ -197,13 +248,28 @@ def run_fix(path: str) -> Tuple[str, int]:
         return "fix-broke-syntax", len(result.changes)
     if comments(result.source) != before:
         return "fix-lost-comments", len(result.changes)
+    if any("please report" in refusal.reason for refusal in result.refusals):
+        return "fix-internal-error", len(result.changes)
     if fix_source(result.source, DEFAULT_RELEASE, kinds=kinds).changes:
         return "fix-not-idempotent", len(result.changes)
     return "ok", len(result.changes)
 
 
-def worker(args: Tuple[int, int, str]) -> Dict[str, object]:
-    count, seed, engine = args
+def limit_memory(megabytes: int) -> None:
+    """Cap this worker's address space, so that unbounded growth is a MemoryError (an NBX000
+    or an exception: a failure) rather than the machine's out-of-memory killer."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    if megabytes:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker(args: Tuple[int, int, str, int]) -> Dict[str, object]:
+    count, seed, engine, megabytes = args
+    limit_memory(megabytes)
     rng = random.Random(seed)
     seeds = [path.read_bytes() for path in SEEDS]
     stats: Dict[str, object] = {"runs": 0, "e999": 0, "ok": 0, "findings": 0, "failures": [],
@@ -244,12 +310,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engine", choices=["plugin", "flake8", "fix"], default="plugin")
+    parser.add_argument("--memory-mb", type=int, default=2000,
+                        help="address-space limit per worker (0: none)")
     args = parser.parse_args()
     share = [args.inputs // args.workers + (1 if i < args.inputs % args.workers else 0)
              for i in range(args.workers)]
     start = time.perf_counter()
     with multiprocessing.Pool(args.workers) as pool:
-        parts = pool.map(worker, [(n, args.seed * 1000 + i, args.engine)
+        parts = pool.map(worker, [(n, args.seed * 1000 + i, args.engine, args.memory_mb)
                                   for i, n in enumerate(share)])
     elapsed = time.perf_counter() - start
     total = {key: sum(part[key] for part in parts) for key in ("runs", "e999", "ok", "findings")}

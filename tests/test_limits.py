@@ -224,7 +224,7 @@ def test_deep_nesting_gives_lint_s_silence_and_a_plain_note_in_fix(kind, tmp_pat
     assert result.source == source and result.changes == [] and result.remaining == []
     assert [r.reason for r in result.refusals] == [
         "the file is too large or nests expressions too deeply to be checked (see the "
-        "README's limits); it is left unchanged"]
+        "limits in docs/reliability.md); it is left unchanged"]
 
 
 def test_the_recursion_case_through_the_command(tmp_path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import string
 from dataclasses import dataclass, field
-from typing import List, Optional, Set, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -225,3 +225,99 @@ def test_same_findings_whatever_the_encoding(tmp_path, gen):
         shift = 2 if name == "latin-1" else 0  # the cookie and the comment add two lines
         found[name] = sorted((r.row - shift, r.col, r.code, r.text) for r in results)
     assert found["lf"] == found["crlf"] == found["bom"] == found["latin-1"]
+
+
+# -- Time and memory (issue 15): generators that would have found each costly kind -----------
+
+#: Pieces of origin patterns, nested quantifiers included: run by Python's re only on short
+#: texts here (the oracle), never by the checker.
+_REGEX_ATOMS = ["a", "b", ".", r"\w", r"\d", r"\s", r"\W", "[a-c]", "[^a]", "[\\w-]", "^", "$",
+                r"\b", r"\B", r"\A", r"\Z", "(?i:A)", "(?s:.)", "-", ":", "/", "\u00e9"]
+
+
+def _regex(depth: int = 0) -> Any:
+    atom = st.sampled_from(_REGEX_ATOMS)
+    if depth > 3:
+        return atom
+    inner = st.deferred(lambda: _regex(depth + 1))
+    return st.one_of(
+        atom,
+        st.tuples(inner, inner).map(lambda p: f"({p[0]}|{p[1]})"),
+        st.tuples(inner, st.sampled_from(["*", "+", "?", "*?", "{1,3}", "{2}", "{0,2}?"])
+                  ).map(lambda p: f"(?:{p[0]}){p[1]}"),
+        st.tuples(inner, inner).map("".join))
+
+
+@SETTINGS
+@given(st.sampled_from(["", "(?m)", "(?a)", "(?i)", "(?s)"]), _regex(),
+       st.text("ab-:/1A\n_ \u00e9\u00c9", max_size=8))
+def test_regex_automaton_agrees_with_re(flags, pattern, text):
+    """NBX403's matcher (never backtracking) says what re.match says, or 'unknown'."""
+    import re
+
+    from flake8_netbox.patterns import prefix_matches
+
+    pattern = flags + pattern
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return
+    got = prefix_matches(pattern, text)
+    if got is not None:
+        assert got == bool(compiled.match(text)), (pattern, text)
+
+
+_SETTING_LIKE = st.text("ABCDEILNORSTU_", min_size=0, max_size=14)
+
+
+@SETTINGS
+@given(_SETTING_LIKE, st.lists(_SETTING_LIKE, max_size=30) | st.just(None),
+       st.sampled_from([0.0, 0.6, 0.7, 0.8, 1.0]))
+def test_suggestions_are_what_difflib_suggests(word, candidates, cutoff):
+    """The prefiltered NBX501 suggestion is difflib.get_close_matches' own answer."""
+    import difflib
+
+    from flake8_netbox.netbox import names_read
+    from flake8_netbox.suggest import closest_match
+
+    pool = sorted(names_read(DEFAULT_RELEASE)) if candidates is None else candidates
+    expected = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+    assert closest_match(word, pool, cutoff) == (expected[0] if expected else None)
+
+
+_CHAINS = {
+    "or": lambda n: " or ".join(f"os.environ.get('H{i}')" for i in range(n)),
+    "and": lambda n: " and ".join(["os.sep"] * n),
+    "not": lambda n: "not " * n + "os.sep",
+    "minus": lambda n: "-" * n + "1",
+    "attribute": lambda n: "os" + ".path" * n,
+    "subscript": lambda n: "os.sep" + "[0]" * n,
+    "call": lambda n: "os.getcwd" + "()" * n,
+    "conditional": lambda n: "1 if os.sep else " * n + "2",
+    "list": lambda n: "[" * min(n, 190) + "]" * min(n, 190),
+}
+
+
+@settings(max_examples=max(EXAMPLES // 5, 20), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(configurations(), st.sampled_from(sorted(_CHAINS)), st.integers(1, 700))
+def test_deep_expressions_give_the_same_answer_in_lint_and_fix(gen, chain, length):
+    """Beyond MAX_DEPTH silence in lint and a plain note in --fix; below it, the file is
+    checked and fixed; never an internal error (RecursionError) in either mode."""
+    import ast
+
+    from flake8_netbox.checker import MAX_DEPTH, nesting_depth, too_costly
+    from flake8_netbox.fixer import fix_source
+
+    source = gen.source + f"SITE_SLOGAN = {_CHAINS[chain](length)}\n"  # NBX501: unknown
+    tree = ast.parse(source)
+    lint = check_source(source, DEFAULT_RELEASE)
+    fixed = fix_source(source, DEFAULT_RELEASE, kinds=("safe", "unsafe", "upgrade-databases"))
+    assert not any("please report" in refusal.reason for refusal in fixed.refusals)
+    assert "NBX000" not in [message.split()[0] for _, _, message in lint]
+    if nesting_depth(tree) > MAX_DEPTH:
+        assert too_costly(source, tree)
+        assert lint == [] and fixed.changes == [] and fixed.remaining == []
+        assert any("too deeply" in refusal.reason for refusal in fixed.refusals)
+    elif not too_costly(source, tree):
+        assert any("NBX501 SITE_SLOGAN" in message for _, _, message in lint), source
