@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
 
-from flake8_netbox.parameters import PARAMETERS
+from flake8_netbox.parameters import DEFAULTS, IGNORED, PARAMETERS, RELEASES
 from flake8_netbox.releases import DEFAULT_RELEASE, LATEST_PATCH, Release, parse_release
 
 __all__ = ["DEFAULT_RELEASE", "Release", "parse_release"]
 
 
 def _release_of(text: str) -> Release:
-    """Release from parameters.tsv notation (``4.7.0-beta1`` counts as 4.7.0)."""
+    """Release from the generated table's ``X.Y.Z`` notation."""
     major, minor, patch = text.split("-")[0].split(".")
     return Release(int(major), int(minor), int(patch))
 
 
-#: name -> (first release reading it, last release reading it or None).
-READ_BY: Dict[str, Tuple[Release, Optional[Release]]] = {
-    name: (_release_of(first), _release_of(last) if last else None)
-    for name, _kind, first, last in PARAMETERS
+Span = Tuple[Release, Optional[Release]]
+#: Every release the table was generated from, oldest first (2.6.0 to 4.7.3).
+KNOWN_RELEASES: Tuple[Release, ...] = tuple(_release_of(text) for text in RELEASES)
+#: name -> the runs of releases in which it has an effect: ((first, last or None), ...).
+READ_BY: Dict[str, Tuple[Span, ...]] = {
+    name: tuple((_release_of(first), _release_of(last) if last else None)
+                for first, last in spans)
+    for name, _kind, spans in PARAMETERS
 }
+#: name -> "static" (settings.py) or "dynamic" (also editable in NetBox's UI).
+KIND: Dict[str, str] = {name: kind for name, kind, _spans in PARAMETERS}
 
 
 def is_after(release: Release, last: Optional[Release]) -> bool:
@@ -31,15 +37,86 @@ def is_after(release: Release, last: Optional[Release]) -> bool:
     return not (release.patch == LATEST_PATCH and release[:2] == last[:2])
 
 
-def reads(name: str, release: Release) -> bool:
-    """Does ``release`` read the top-level setting ``name``?"""
-    if name.startswith("SOCIAL_AUTH_"):
-        return release >= Release(3, 1, 0)
-    span = READ_BY.get(name)
-    if span is None:
-        return False
+def _within(release: Release, span: Span) -> bool:
     first, last = span
     return first <= release and not is_after(release, last)
+
+
+def reads(name: str, release: Release) -> bool:
+    """Does ``release`` take the top-level setting ``name`` from configuration.py with an
+    effect (tools/gen_release_table.py)?"""
+    if name.startswith("SOCIAL_AUTH_"):
+        return release >= Release(3, 1, 0)
+    return any(_within(release, span) for span in READ_BY.get(name, ()))
+
+
+def first_read(name: str) -> Optional[Release]:
+    """The first release in which ``name`` has an effect (None: no release reads it)."""
+    spans = READ_BY.get(name)
+    return spans[0][0] if spans else None
+
+
+def stopped_before(name: str, release: Release) -> Optional[Release]:
+    """The release from which ``name`` has had no effect, when it had one before ``release``
+    and ``release`` does not read it: the release after the last one that read it."""
+    if reads(name, release):
+        return None
+    ended = [last for _first, last in READ_BY.get(name, ()) if last is not None and
+             last < release]
+    if not ended:
+        return None
+    last = max(ended)
+    later = [known for known in KNOWN_RELEASES if known > last]
+    return later[0] if later else None
+
+
+def ignored_why(name: str, release: Release) -> Optional[str]:
+    """Why ``release`` still names ``name`` without effect: "warns" (settings.py only warns
+    that it is gone) or "unused" (declared, nothing uses it); None when it does not name it."""
+    for row_name, first, last, why in IGNORED:
+        if row_name == name and _within(release, (_release_of(first), _release_of(last))):
+            return why
+    return None
+
+
+def default_of(name: str, release: Release) -> Optional[Tuple[str, str]]:
+    """NetBox's default for ``name`` in ``release`` as (type, Python source): type is bool, int,
+    str, list, dict, tuple, None, or '' when computed (from the release's settings.py or
+    config/parameters.py). None when ``release`` does not read it or has no default."""
+    if not reads(name, release):
+        return None
+    found = None
+    for row_name, first, kind, source in DEFAULTS:
+        if row_name == name and _release_of(first) <= release:
+            found = (kind, source)
+    return found
+
+
+class SettingInfo(NamedTuple):
+    """What a release does with a top-level setting: for hover text and explanations."""
+
+    name: str
+    read: bool  # ``release`` takes it with an effect
+    kind: Optional[str]  # "static" or "dynamic" (editable in NetBox's UI too)
+    type: Optional[str]  # the type of NetBox's default (bool, int, str, list, dict, ...)
+    default: Optional[str]  # NetBox's default, as Python source
+    first: Optional[Release]  # first release reading it
+    last: Optional[Release]  # last release reading it (None: the newest still does)
+    replacement: Optional[str]  # what replaces it, when NetBox stopped reading it
+    deprecated: Optional[str]  # why it is deprecated, when ``release`` deprecates it
+
+
+def setting_info(name: str, release: Release) -> Optional[SettingInfo]:
+    """Facts about ``name`` for ``release``; None for a name no known release reads."""
+    spans = READ_BY.get(name)
+    if not spans:
+        return None
+    default = default_of(name, release)
+    deprecated = DEPRECATED.get(name)
+    return SettingInfo(
+        name, reads(name, release), KIND.get(name), default[0] if default else None,
+        default[1] if default else None, spans[0][0], spans[-1][1], REPLACEMENTS.get(name),
+        deprecated[1] if deprecated and release >= deprecated[0] else None)
 
 
 # -- required settings -------------------------------------------------------------------------
@@ -194,8 +271,12 @@ HARD_CODED: Dict[str, str] = {
 
 
 def known_names() -> FrozenSet[str]:
-    """Every top-level name any known release reads."""
-    return frozenset(READ_BY)
+    """Every top-level name any known release reads, or names without effect (NetBox's own
+    example files set SHORT_TIME_FORMAT, which no release ever used)."""
+    return _KNOWN_NAMES
+
+
+_KNOWN_NAMES = frozenset(READ_BY) | frozenset(row[0] for row in IGNORED)
 
 
 def names_read(release: Release) -> FrozenSet[str]:

@@ -85,7 +85,11 @@ class SettingOfAnotherRelease(Rule):
         "storage or the credentials silently fall back to defaults after an upgrade. A setting "
         "from a newer release than the one deployed is ignored just the same. A name the file "
         "reads itself (to build another setting, such as PLUGINS_CONFIG) is a helper and is not "
-        "reported."
+        "reported. "
+        "\"Read\" means "
+        "\"has an effect\": a release that still declares a name nothing uses (NAPALM_* in "
+        "3.5.0-3.6.0) or reads it only to warn that it is gone (CACHE_TIMEOUT in 3.0-3.1) "
+        "counts as not reading it."
     )
     valid = (
         "JOB_RETENTION = 90\n",
@@ -98,6 +102,8 @@ class SettingOfAnotherRelease(Rule):
         "NAPALM_USERNAME = 'netbox'  # NBX502\n",
         Example("API_TOKEN_PEPPERS = {1: os.environ['PEPPER']}  # NBX502\n", "4.4"),
         "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX502\n",
+        Example("NAPALM_USERNAME = 'netops'  # NBX502\n", "3.5"),
+        Example("CACHE_TIMEOUT = 900  # NBX502\n", "3.0"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -107,27 +113,34 @@ class SettingOfAnotherRelease(Rule):
             if name.startswith("SOCIAL_AUTH_"):
                 if release < SOCIAL_AUTH_FROM:
                     message = f"{name}: NetBox passes SOCIAL_AUTH_* settings on from 3.1"
-            elif name in netbox.READ_BY:
+            elif name in netbox.known_names():
                 message = self._message(name, release)
-                first, last = netbox.READ_BY[name]
-                if message and (release < first or netbox.is_after(release, last)) and \
-                        ctx.is_helper(name):
+                if message and not netbox.reads(name, release) and ctx.is_helper(name):
                     message = None  # not read by NetBox, but by the file (to build another)
             if message:
                 yield self.at(message, stmt, node)
 
     def _message(self, name: str, release: Release) -> Optional[str]:
-        first, last = netbox.READ_BY[name]
-        replacement = netbox.REPLACEMENTS.get(name)
-        if release < first:
+        first = netbox.first_read(name)
+        if first is not None and release < first:
             return f"{name} is read from NetBox {first} on: NetBox {release} ignores it"
-        if netbox.is_after(release, last):
-            note = f"; {replacement}" if replacement else ""
-            return f"{name} is no longer read: NetBox stopped reading it after {last}{note}"
-        deprecated = netbox.DEPRECATED.get(name)
-        if deprecated and release >= deprecated[0]:
-            return f"{name} is deprecated since NetBox {deprecated[0]}: {deprecated[1]}"
-        return None
+        if netbox.reads(name, release):
+            deprecated = netbox.DEPRECATED.get(name)
+            if deprecated and release >= deprecated[0]:
+                return f"{name} is deprecated since NetBox {deprecated[0]}: {deprecated[1]}"
+            return None
+        stopped = netbox.stopped_before(name, release)
+        since = f" since NetBox {stopped}" if stopped is not None else ""
+        why = netbox.ignored_why(name, release)
+        if why == "warns":
+            still = f" (NetBox {release} only warns that it is gone)"
+        elif why == "unused":
+            still = f" (NetBox {release} still accepts it, but nothing uses it)"
+        else:
+            still = ""
+        replacement = netbox.REPLACEMENTS.get(name)
+        note = f"; {replacement}" if replacement else ""
+        return f"{name} has no effect{since}{still}{note}"
 
 
 class HardCodedSetting(Rule):
