@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Dict, List, Type
 
@@ -48,6 +49,29 @@ def explain(rule: Type[Rule]) -> str:
         *_fixes(rule.code),
     ]
     return "\n".join(parts)
+
+
+def explain_text(rule: Type[Rule]) -> str:
+    """``explain(rule)`` as plain terminal text (``flake8-netbox --explain``): no Markdown
+    emphasis, links or fences; code examples indented by four spaces."""
+    return plain(explain(rule))
+
+
+def plain(markdown: str) -> str:
+    """The subset of Markdown these pages use, rendered for a terminal."""
+    out: List[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            out.append("    " + line if line else "")
+            continue
+        line = re.sub(r"^#+ ", "", line)
+        line = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", line)  # [text](link) -> text
+        out.append(line.replace("**", "").replace("`", ""))
+    return "\n".join(out).strip() + "\n"
 
 
 def _fixes(code: str) -> List[str]:

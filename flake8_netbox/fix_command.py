@@ -16,21 +16,28 @@ import tokenize
 from typing import Any, Iterable, List, Sequence, TextIO, Tuple
 
 from flake8_netbox.plugin import STDIN_NAMES, NetBoxPlugin
+from flake8_netbox.text import plural
 
 FIX, DIFF = "fix", "diff"
+#: --fix-only: fix and report what changed and what could not be fixed, not what remains.
+ONLY = "fix-only"
 REDACTED = "<redacted>"
 
 
-def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: bool) -> int:
+def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: bool,
+        app: Any = None, report_remaining: bool = True) -> int:
     """Exit status: 0 nothing remains (and, with --diff, nothing would change); 1 otherwise;
-    2 usage error."""
+    2 usage error. ``app``: a flake8 Application already initialised (else one is made from
+    ``flake8_args``); without ``report_remaining`` (--fix-only), remaining findings are
+    neither printed nor counted."""
     from flake8.main.application import Application
 
     from flake8_netbox.files import NotRegularFile
     from flake8_netbox.fixes.base import SAFE, UNSAFE, UPGRADE_DATABASES
 
-    app = Application()
-    app.initialize(list(flake8_args))
+    if app is None:
+        app = Application()
+        app.initialize(list(flake8_args))
     options = app.options
     NetBoxPlugin.parse_options(options)
     kinds = {SAFE} | ({UNSAFE} if unsafe else set()) | \
@@ -39,6 +46,7 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
     # Standard output carries the diff, or the fixed text of standard input.
     report = sys.stdout if mode == FIX and not set(paths) & set(STDIN_NAMES) else sys.stderr
     totals = Totals()
+    totals.report_remaining = report_remaining
     for path in paths:
         try:
             _one_file(app, path, mode, kinds, report, totals)
@@ -53,14 +61,22 @@ def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: 
                   "was left unchanged: please report it", file=report)
             totals.remaining += 1
     verb = "fixed" if mode == FIX else "would fix"
-    print(f"flake8-netbox: {verb} {totals.fixed} problem(s) in {totals.files} file(s); "
-          f"{totals.remaining} finding(s) remain", file=report)
+    remain = f"; {plural(totals.remaining, 'finding')} " \
+        f"{'remains' if totals.remaining == 1 else 'remain'}" if report_remaining else ""
+    print(f"flake8-netbox: {verb} {plural(totals.fixed, 'problem')} in "
+          f"{plural(totals.files, 'file')}{remain}", file=report)
     return 1 if totals.remaining or (mode == DIFF and totals.fixed) else 0
 
 
 class Totals:
     def __init__(self) -> None:
         self.fixed = self.files = self.remaining = 0
+        self.report_remaining = True
+
+
+def _label(code: str) -> str:
+    """`` NBXnnn`` for a rule's code; nothing for a fix no rule asks for (DATABASES)."""
+    return f" {code}" if code.startswith("NBX") else ""
 
 
 def _paths(options: Any) -> List[str]:
@@ -125,17 +141,16 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
     fixed = result.source
     done = "fixed" if mode == FIX else "would fix"
     for change in result.changes:
-        print(f"{name}: {done} {change.code} {change.summary}", file=report)
+        print(f"{name}: {done}{_label(change.code)} {change.summary}", file=report)
         for todo in change.todo:
             print(f"{name}:   then: {todo}", file=report)
     for refusal in _unique(result.refusals):
-        code = f" {refusal.code}" if refusal.code else ""
-        print(f"{name}: not fixed{code}: {refusal.reason}", file=report)
+        print(f"{name}: not fixed{_label(refusal.code)}: {refusal.reason}", file=report)
     for fix_kind, change in result.available:
-        print(f"{name}: available with {FLAGS[fix_kind]}: {change.code} {change.summary}",
+        print(f"{name}: available with {FLAGS[fix_kind]}:{_label(change.code)} {change.summary}",
               file=report)
     lines = fixed.splitlines(keepends=True)
-    for line, column, message in result.remaining:
+    for line, column, message in result.remaining if totals.report_remaining else ():
         if _reported(app, name, line, column, message, lines):
             print(f"{name}:{line}:{column + 1}: {message}", file=report)
             totals.remaining += 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from typing import Optional
 
+from flake8_netbox.text import plural
+
 #: SHA-256 of secret values published in public NetBox material (docs, container images, tests).
 PUBLISHED_DIGESTS = frozenset({
     "18eb1ebbc4cfdb6fc60c25c5c641bd7fba2d0cb1fc553de08e9e55caecf8f107",  # docs: DB password
@@ -61,16 +63,16 @@ def weakness(key: str) -> Optional[str]:
     distinct = len(set(key))
     key = key[:_ANALYSED]  # the pattern tests are quadratic; a key's start shows its pattern
     if distinct < 5:
-        return f"it uses only {distinct} distinct characters"
+        return f"it uses only {plural(distinct, 'distinct character')}"
     period = _period(key)
     if period:
-        return f"it repeats a pattern of {period} characters"
+        return f"it repeats a pattern of {plural(period, 'character')}"
     if _run_share(key) >= 0.5:
         return "most of it is a run of alphabet, digit or keyboard characters"
     if any(word in key or word.capitalize() in key or word.upper() in key for word in _WORDS):
         return "it contains a common word"
     if distinct < 16:
-        return f"it uses only {distinct} distinct characters"
+        return f"it uses only {plural(distinct, 'distinct character')}"
     if all(c.isalpha() or c in " -_." for c in key) and (key.islower() or key.isupper()):
         return "it is made of letters of one case only, like a phrase"
     if key.isdigit():

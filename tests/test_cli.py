@@ -120,16 +120,25 @@ def test_explain_prints_the_rule_reference_text():
     proc = run(["--explain", "nbx201"], Path.cwd())
     assert proc.returncode == 0
     rule = {r.code: r for r in ALL_RULES}["NBX201"]
-    assert proc.stdout.strip() == docs.explain(rule).strip()
+    assert proc.stdout == docs.explain_text(rule)
     reference = (Path(__file__).parent.parent / "docs" / "rules.md").read_text()
     assert docs.explain(rule).strip() in reference
+    # Plain terminal text: no Markdown emphasis, links, anchors or fences.
+    for markdown in ("**", "](", "(#", "```", "`"):
+        assert markdown not in proc.stdout, markdown
+    assert proc.stdout.startswith("NBX201 redis-queue-and-cache-share-a-database\n")
+    assert rule.why.split(".")[0] in " ".join(proc.stdout.split())
 
 
 def test_list_rules():
     proc = run(["--list-rules"], Path.cwd())
-    lines = proc.stdout.splitlines()
+    header, *lines = proc.stdout.splitlines()
+    assert header.split()[:3] == ["code", "name", "fix"]
     assert [line.split()[0] for line in lines] == [rule.code for rule in ALL_RULES]
     assert all(rule.name in proc.stdout for rule in ALL_RULES)
+    by_code = {line.split()[0]: line.split() for line in lines}
+    assert by_code["NBX005"][2] == "--fix" and by_code["NBX001"][2] == "-"
+    assert by_code["NBX101"][2:4] == ["--fix", "--unsafe-fixes"]
 
 
 GITHUB = "::error file=%(path)s,line=%(row)d,col=%(col)d::%(code)s %(text)s"

@@ -166,11 +166,11 @@ def test_upgrade_to_46_matches_hand_written_file(name, flags, tmp_path):
     assert fixed == expected, done.stdout + done.stderr
     assert agree(apply_diff(original, diff.stdout), fixed), "--diff and --fix disagree"
     assert comments(fixed) == comments(original)
-    assert done.returncode == 0 and "0 finding(s) remain" in done.stdout, done.stdout
+    assert done.returncode == 0 and "0 findings remain" in done.stdout, done.stdout
     assert lint(fixed, tmp_path / "lint", "--netbox-version=4.6") == []
     again = command(["--fix", "--netbox-version", "4.6", *flags, "configuration.py"], tmp_path)
     assert (tmp_path / "configuration.py").read_text(encoding="utf-8") == fixed
-    assert "fixed 0 problem(s)" in again.stdout
+    assert "fixed 0 problems" in again.stdout
 
 
 def test_fix_reports_what_changed_and_what_remains(tmp_path):
@@ -182,7 +182,7 @@ def test_fix_reports_what_changed_and_what_remains(tmp_path):
     assert "fixed NBX005 REDIS: NetBox 2.6's flat layout rewritten" in out
     assert "fixed NBX502 JOBRESULT_RETENTION renamed JOB_RETENTION" in out
     assert re.search(r"configuration\.py:\d+:\d+: NBX401 DEBUG", out), out
-    assert "fixed 2 problem(s) in 1 file(s); 1 finding(s) remain" in out
+    assert "fixed 2 problems in 1 file; 1 finding remains" in out
 
 
 def test_fix_follows_the_target_release(tmp_path):
@@ -236,7 +236,7 @@ def test_noqa_and_ignored_codes_are_left_alone(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nextend-ignore = NBX502\n", encoding="utf-8")
     code, out, _ = cli(["--fix", "configuration.py"], tmp_path)
     assert (tmp_path / "configuration.py").read_text(encoding="utf-8") == source
-    assert code == 0 and "0 finding(s) remain" in out, out
+    assert code == 0 and "0 findings remain" in out, out
 
 
 def test_stdin_prints_the_fixed_text():

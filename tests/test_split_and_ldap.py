@@ -128,4 +128,4 @@ def test_config_dir_with_fix_fixes_the_folder_as_one_configuration(tmp_path):
     assert "configuration/extra.py: fixed NBX502 JOBRESULT_RETENTION renamed JOB_RETENTION" \
         in proc.stdout, proc.stdout + proc.stderr
     assert extra.read_text().endswith("JOB_RETENTION = 90\n")
-    assert proc.returncode == 0 and "0 finding(s) remain" in proc.stdout
+    assert proc.returncode == 0 and "0 findings remain" in proc.stdout

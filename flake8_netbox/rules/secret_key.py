@@ -7,6 +7,7 @@ from typing import Iterator
 
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release, generate_advice
 from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str, present_values
+from flake8_netbox.text import plural
 from flake8_netbox.values import DictV, Env, ListV, Lit, Value
 from flake8_netbox.weak_keys import weakness
 
@@ -40,7 +41,8 @@ class ShortSecretKey(Rule):
                 consequence = ("NetBox refuses to start with fewer than 50"
                                if ctx.release >= Release(3, 5, 0) else
                                "use at least 50 (NetBox 3.5+ refuses to start with fewer)")
-                yield self.at_value(f"SECRET_KEY is {len(value.value)} characters long: "
+                length = plural(len(value.value), "character")
+                yield self.at_value(f"SECRET_KEY is {length} long: "
                                     f"{consequence}; {generate_advice(ctx.release)}", value)
 
 
@@ -121,8 +123,9 @@ class BadPeppers(Rule):
         elif is_literal_str(pepper):
             assert isinstance(pepper, Lit)
             if len(pepper.value) < SECRET_KEY_MIN_LENGTH:
-                yield self.at_value(f"an API token pepper is {len(pepper.value)} characters "
-                                    "long: NetBox refuses fewer than 50; "
+                length = plural(len(pepper.value), "character")
+                yield self.at_value(f"an API token pepper is {length} long: "
+                                    "NetBox refuses fewer than 50; "
                                     + generate_advice(release), pepper)
             else:
                 reason = weakness(pepper.value)
