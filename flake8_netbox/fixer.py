@@ -22,7 +22,7 @@ from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.fixes.base import SAFE, UNSAFE, Change, Edit, FixContext, Refusal, Source
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import NETBOX, Context
-from flake8_netbox.rules.passwords import key_values, password_values
+from flake8_netbox.rules.passwords import key_values, password_values, secret_places
 from flake8_netbox.values import Lit
 
 MAX_PASSES = 8
@@ -188,7 +188,7 @@ def secret_literals(text: str, release: Release) -> Set[str]:
 
 def _secrets(fx: FixContext) -> Set[str]:
     found: Set[str] = set()
-    for _, value in password_values(fx.ctx) + key_values(fx.ctx):
+    for _, value in password_values(fx.ctx) + key_values(fx.ctx) + secret_places(fx.ctx):
         if not isinstance(value, Lit) or not isinstance(value.value, str) or not value.value:
             continue
         node = value.fallback_node if value.fallback_of is not None else value.node

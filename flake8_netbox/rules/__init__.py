@@ -18,6 +18,7 @@ from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback, Sec
 from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
 from flake8_netbox.rules.plugins import (PluginNotModule, StringifiedCollection,
                                          UnlistedPluginConfig)
+from flake8_netbox.rules.slips import MissingFPrefix, SharedEnvironmentVariable
 from flake8_netbox.rules.required import BothDatabaseSettings, MissingEntry, MissingSetting
 from flake8_netbox.rules.secret_key import BadPeppers, ShortSecretKey, WeakSecretKey
 from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
@@ -31,7 +32,7 @@ ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
         UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey, MissingServerUri,
         ClearTextLdap, CertificateChecksOff, EmptyPasswordBind, UnknownLdapSetting,
         StringForNumberOrContainer, UnmatchableHost, PluginNotModule, UnlistedPluginConfig,
-        StringifiedCollection,
+        StringifiedCollection, MissingFPrefix, SharedEnvironmentVariable,
     ),
     key=lambda rule: rule.code,
 ))

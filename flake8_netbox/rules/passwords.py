@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Tuple
+import re
+from typing import Iterator, List, Optional, Tuple
+from urllib.parse import urlsplit
 
 from flake8_netbox.rules.base import (LDAP, NETBOX, Context, Example, Finding, Rule,
                                       is_literal_str, present_values)
+from flake8_netbox.rules.slips import missing_f_prefix, walk
 from flake8_netbox.values import DictV, Lit, Value
 from flake8_netbox.weak_keys import is_published
 
@@ -35,7 +38,60 @@ def password_values(ctx: Context) -> List[Tuple[str, Value]]:
     for name in sorted(ctx.facts.names):
         if name.isupper() and (name.endswith("_PASSWORD") or name.endswith("_SECRET")):
             found.extend((name, slot.value) for slot in ctx.slots(name))
-    return found
+    # A '{name}' string meant as an f-string is NBX506's, not a password written in the file.
+    return [(path, value) for path, value in found if not missing_f_prefix(ctx, value)]
+
+
+#: Keys that hold secrets inside STORAGE_CONFIG, STORAGES' OPTIONS and the REMOTE_AUTH_* and
+#: SOCIAL_AUTH_* dicts (AWS_SECRET_ACCESS_KEY, secret_key, account_key, sas_token, *_PASSWORD,
+#: *_TOKEN, *_PRIVATE_KEY, connection_string). Identifiers that are not secret (AWS_ACCESS_KEY_ID,
+#: access_key, a SOCIAL_AUTH_..._KEY client id) do not match.
+_SECRET_KEY = re.compile(r"(secret|password|passwd|token$|private_key|account_key$|"
+                         r"connection_string$|credentials?$)", re.IGNORECASE)
+#: Module-level names whose every value is a secret, besides *_PASSWORD and *_SECRET.
+_SECRET_NAME = re.compile(r"^(SOCIAL_AUTH|REMOTE_AUTH)_[A-Z0-9_]*(PRIVATE_KEY|_TOKEN)$")
+
+
+def secret_places(ctx: Context) -> List[Tuple[str, Value]]:
+    """(setting path, value) for secrets NBX301 reports besides password_values(): URLs with
+    a password (redis://:pw@host, postgresql://user:pw@host/db) anywhere in a setting, and
+    secret-like keys of STORAGE_CONFIG, STORAGES, REMOTE_AUTH_* and SOCIAL_AUTH_* dicts."""
+    from flake8_netbox.rules.slips import setting_names
+
+    found: List[Tuple[str, Value]] = []
+    secret_dicts = [n for n in ctx.facts.names if n in ("STORAGE_CONFIG", "STORAGES")
+                    or n.startswith("REMOTE_AUTH_") or n.startswith("SOCIAL_AUTH_")]
+    for path, value, _ in walk(ctx, setting_names(ctx)):
+        if isinstance(value, Lit) and isinstance(value.value, str) and url_password(value.value):
+            found.append((path, value))
+    for name in sorted(secret_dicts):
+        for path, value, _ in walk(ctx, [name]):
+            key = _last_key(path)
+            if key is not None and _SECRET_KEY.search(key):
+                found.append((path, value))
+        if _SECRET_NAME.match(name):
+            found.extend((name, slot.value) for slot in ctx.slots(name))
+    return [(path, value) for path, value in found if not missing_f_prefix(ctx, value)]
+
+
+def _last_key(path: str) -> Optional[str]:
+    match = re.search(r"\[(['\"])(.*?)\1\]$", path)
+    return match.group(2) if match else None
+
+
+def url_password(text: str) -> bool:
+    """Does ``text`` look like a URL with a password in it (scheme://[user]:password@host)?"""
+    if "@" not in text or "://" not in text or len(text) > 2000:
+        return False
+    for part in text.split():
+        try:
+            parts = urlsplit(part)
+            password = parts.password
+        except ValueError:
+            continue
+        if parts.scheme and password and not password.startswith("{"):
+            return True
+    return False
 
 
 def key_values(ctx: Context) -> List[Tuple[str, Value]]:
@@ -73,18 +129,32 @@ class HardcodedPassword(Rule):
         "travels with every copy and stays in the repository's history after it is changed. "
         "Checked places: PASSWORD in DATABASE, in every DATABASES alias, in every REDIS "
         "section (and the flat 2.6 REDIS dict), in EMAIL, and module-level names ending in "
-        "_PASSWORD or _SECRET (SOCIAL_AUTH_..._SECRET). The empty string means 'no password' "
-        "(peer or trust authentication) and is never reported."
+        "_PASSWORD or _SECRET (SOCIAL_AUTH_..._SECRET); URLs with a password anywhere in a "
+        "setting (a REDIS section's URL 'redis://:pw@host:6379/0', 'rediss://user:pw@...', "
+        "'postgresql://user:pw@host/db', DATABASE OPTIONS); secret-like keys (*SECRET*, "
+        "*PASSWORD*, *_TOKEN, *_PRIVATE_KEY, account_key) in STORAGE_CONFIG, STORAGES and the "
+        "REMOTE_AUTH_* and SOCIAL_AUTH_* dicts. The message names the setting, never the value. "
+        "The empty string means 'no password' (peer or trust authentication) and is never "
+        "reported; a '{name}' string missing its f prefix is NBX506's."
     )
     valid = (
         "DATABASE = {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}\n",
         "DATABASE = {'NAME': 'netbox', 'PASSWORD': ''}  # peer authentication\n",
+        "REDIS = {'tasks': {'URL': 'redis://redis.example.com:6379/0'}}\n",
+        "STORAGE_CONFIG = {'AWS_ACCESS_KEY_ID': 'AKIAEXAMPLEKEYID0000',\n"
+        "                  'AWS_SECRET_ACCESS_KEY': os.environ['AWS_SECRET_ACCESS_KEY']}\n",
     )
     invalid = (
         "DATABASE = {\n    'NAME': 'netbox',\n    'PASSWORD': 'J5brHrAXFLQSif0K',  # NBX301\n}\n",
         "REDIS = {\n    'tasks': {'PASSWORD': 'hunter2hunter2'},  # NBX301\n"
         "    'caching': {'PASSWORD': ''},\n}\n",
         "SOCIAL_AUTH_GITHUB_SECRET = 'aa11bb22cc33dd44'  # NBX301\n",
+        "REDIS = {\n    'tasks': {'URL': 'rediss://netbox:s3cr3t-Pw@redis.example.com:6380/0'},"
+        "  # NBX301\n    'caching': {'URL': os.environ['REDIS_CACHE_URL']},\n}\n",
+        "STORAGES = {'default': {\n    'BACKEND': 'storages.backends.s3.S3Storage',\n"
+        "    'OPTIONS': {\n        'access_key': 'AKIAEXAMPLEKEYID0000',\n"
+        "        'secret_key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',  # NBX301\n"
+        "    },\n}}\n",
         Example("AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
                 "AUTH_LDAP_BIND_PASSWORD = 'Directory-Pa55'  # NBX301\n",
                 filename="ldap_config.py"),
@@ -99,6 +169,14 @@ class HardcodedPassword(Rule):
                 yield self.at_value(
                     f"{path} is a password written into the file{_published(value.value)}; "
                     + FROM_ENV.format(var=env_name(path)), value)
+        for path, value in secret_places(ctx):
+            if is_literal_str(value) and value.value and id(value.node) not in seen:
+                seen.add(id(value.node))
+                assert isinstance(value, Lit)
+                what = "holds a URL with a password" if url_password(value.value) else \
+                    "is a secret"
+                yield self.at_value(f"{path} {what} written into the file; "
+                                    + FROM_ENV.format(var=env_name(path)), value)
 
 
 class SecretFallback(Rule):
