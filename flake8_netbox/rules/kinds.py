@@ -14,6 +14,7 @@ from flake8_netbox import netbox
 from flake8_netbox.netbox import Release, is_after
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, is_literal_str,
                                       present_values)
+from flake8_netbox.rules.none_values import is_none_text
 from flake8_netbox.setting_kinds import SETTING_KINDS
 from flake8_netbox.values import ENV_STR, DictV, Env, Value
 
@@ -114,6 +115,8 @@ class StringForNumberOrContainer(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         seen = set()
         for path, value, message in self._places(ctx):
+            if is_none_text(path, value):
+                continue  # 'None' where None turns the setting off: NBX608
             if id(value.node) not in seen and _string(value):
                 seen.add(id(value.node))
                 yield self.at_value(f"{path} is {_what(value)}: {message}", value)
