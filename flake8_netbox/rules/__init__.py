@@ -18,6 +18,7 @@ from flake8_netbox.rules.ldap_modes import ContradictoryTls, SettingInLdapConfig
 from flake8_netbox.rules.names import HardCodedSetting, SettingOfAnotherRelease, UnknownSetting
 from flake8_netbox.rules.none_values import NoneAsText
 from flake8_netbox.rules.passwords import HardcodedPassword, SecretFallback, SecretLiteral
+from flake8_netbox.rules.placeholders import TemplatePlaceholder
 from flake8_netbox.rules.plugins import (PluginNotModule, StringifiedCollection,
                                          UnlistedPluginConfig)
 from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
@@ -29,7 +30,8 @@ from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
 ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
     (
         MissingSetting, BothDatabaseSettings, MissingEntry, WrongType, WrongLayout,
-        EnvironmentBoolean, ShortSecretKey, WeakSecretKey, BadPeppers, SharedDatabase,
+        EnvironmentBoolean, TemplatePlaceholder, ShortSecretKey, WeakSecretKey, BadPeppers,
+        SharedDatabase,
         HardcodedPassword, SecretFallback, SecretLiteral, DebugOn, WildcardHost, CorsAnyOrigin,
         AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,
         UnknownSetting, SettingOfAnotherRelease, HardCodedSetting, IgnoredKey, MissingServerUri,

@@ -14,6 +14,7 @@ from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTup
 
 from flake8_netbox.evaluator import Facts
 from flake8_netbox.netbox import Release
+from flake8_netbox.placeholders import is_placeholder
 from flake8_netbox.values import Absent, DictV, Env, ListV, Lit, Slot, Value
 
 
@@ -184,6 +185,12 @@ def key_location(container: DictV, key: Any) -> Tuple[int, Any]:
 def is_literal_str(value: Value) -> bool:
     """A string written in the file (not an environment variable's default)."""
     return isinstance(value, Lit) and isinstance(value.value, str) and value.fallback_of is None
+
+
+def is_placeholder_literal(value: Value) -> bool:
+    """A string written in the file that is a template placeholder ('{{ secret }}',
+    '__SECRET_KEY__'): NBX007's alone, never a hard-coded password or a weak key."""
+    return is_literal_str(value) and is_placeholder(value.value)  # type: ignore[attr-defined]
 
 
 def describe(value: Value) -> str:

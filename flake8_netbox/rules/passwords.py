@@ -7,7 +7,7 @@ from typing import Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from flake8_netbox.rules.base import (LDAP, NETBOX, Context, Example, Finding, Rule,
-                                      is_literal_str, present_values)
+                                      is_literal_str, is_placeholder_literal, present_values)
 from flake8_netbox.rules.slips import missing_f_prefix, walk
 from flake8_netbox.values import DictV, Lit, Value
 from flake8_netbox.weak_keys import is_published
@@ -163,14 +163,16 @@ class HardcodedPassword(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         seen = set()
         for path, value in password_values(ctx):
-            if is_literal_str(value) and value.value and id(value.node) not in seen:
+            if is_literal_str(value) and value.value and id(value.node) not in seen and \
+                    not is_placeholder_literal(value):  # NBX007's
                 seen.add(id(value.node))
                 assert isinstance(value, Lit)
                 yield self.at_value(
                     f"{path} is a password written into the file{_published(value.value)}; "
                     + FROM_ENV.format(var=env_name(path)), value)
         for path, value in secret_places(ctx):
-            if is_literal_str(value) and value.value and id(value.node) not in seen:
+            if is_literal_str(value) and value.value and id(value.node) not in seen and \
+                    not is_placeholder_literal(value):  # NBX007's
                 seen.add(id(value.node))
                 assert isinstance(value, Lit)
                 what = "holds a URL with a password" if url_password(value.value) else \
@@ -243,6 +245,6 @@ class SecretLiteral(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for path, value in key_values(ctx):
-            if is_literal_str(value) and value.value:
+            if is_literal_str(value) and value.value and not is_placeholder_literal(value):
                 yield self.at_value(f"{path} is written in the file: read it from the "
                                     "environment or a secret file", value)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release, generate_advice
-from flake8_netbox.rules.base import Context, Finding, Rule, is_literal_str, present_values
+from flake8_netbox.rules.base import (Context, Finding, Rule, is_literal_str,
+                                      is_placeholder_literal, present_values)
 from flake8_netbox.text import plural
 from flake8_netbox.values import DictV, Env, ListV, Lit, Value
 from flake8_netbox.weak_keys import weakness
@@ -37,7 +38,8 @@ class ShortSecretKey(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for slot in ctx.slots("SECRET_KEY"):
             value = slot.value
-            if is_literal_str(value) and len(value.value) < SECRET_KEY_MIN_LENGTH:
+            if is_literal_str(value) and not is_placeholder_literal(value) and \
+                    len(value.value) < SECRET_KEY_MIN_LENGTH:
                 consequence = ("NetBox refuses to start with fewer than 50"
                                if ctx.release >= Release(3, 5, 0) else
                                "use at least 50 (NetBox 3.5+ refuses to start with fewer)")
@@ -68,7 +70,8 @@ class WeakSecretKey(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for slot in ctx.slots("SECRET_KEY"):
             value = slot.value
-            if is_literal_str(value) and len(value.value) >= SECRET_KEY_MIN_LENGTH:
+            if is_literal_str(value) and not is_placeholder_literal(value) and \
+                    len(value.value) >= SECRET_KEY_MIN_LENGTH:
                 reason = weakness(value.value)
                 if reason:
                     yield self.at_value(f"SECRET_KEY is weak: {reason}; "
@@ -120,7 +123,7 @@ class BadPeppers(Rule):
                 isinstance(pepper, Lit) and not isinstance(pepper.value, str)):
             yield self.at_value("an API token pepper is not a string: NetBox refuses to start",
                                 pepper)
-        elif is_literal_str(pepper):
+        elif is_literal_str(pepper) and not is_placeholder_literal(pepper):  # else NBX007's
             assert isinstance(pepper, Lit)
             if len(pepper.value) < SECRET_KEY_MIN_LENGTH:
                 length = plural(len(pepper.value), "character")
