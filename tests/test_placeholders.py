@@ -9,6 +9,7 @@ import string
 import pytest
 
 from flake8_netbox.placeholders import is_placeholder
+from flake8_netbox.releases import parse_release
 from helpers import as_configuration, lint
 
 #: The forms files rendered by a deploy step use (Ansible/Salt/Helm, envsubst, ERB, sed...).
@@ -105,3 +106,17 @@ def test_message_never_echoes_the_value_and_says_when_netbox_refuses(tmp_path):
     assert "refuse to start" in texts[0] and "would run" in texts[1]
     results = lint(source, tmp_path, "--select=NBX007", "--netbox-version=3.4")
     assert "would run" in results[0].text
+
+
+def test_unsafe_fixes_leave_placeholders_to_the_deploy_step():
+    from flake8_netbox.fixer import fix_source
+    from flake8_netbox.fixes.base import SAFE, UNSAFE
+
+    source = ("import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
+              "SECRET_KEY = '{{ netbox_secret_key }}'\n"
+              "DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': '${DB_PASSWORD}'}}\n"
+              "REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n")
+    result = fix_source(source, parse_release("4.7"), kinds=(SAFE, UNSAFE))
+    assert result.source == source and result.changes == []
+    assert sorted(message.split()[0] for _, _, message in result.remaining) == \
+        ["NBX007", "NBX007"]

@@ -13,7 +13,7 @@ from flake8_netbox.fixes.base import (UNSAFE, Change, Edit, Fix, FixContext, Fix
                                       Proposal, Refusal, module_level_imports, quote_of)
 from flake8_netbox.fixes.edits import insert_import
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH
-from flake8_netbox.rules.base import LDAP, NETBOX, is_literal_str
+from flake8_netbox.rules.base import LDAP, NETBOX, is_literal_str, is_placeholder_literal
 from flake8_netbox.rules.passwords import env_name, password_values
 from flake8_netbox.values import Lit
 from flake8_netbox.weak_keys import weakness
@@ -37,14 +37,15 @@ class NewSecretKey(Fix):
     summary = ("With --unsafe-fixes: a short or weak SECRET_KEY written in the file is replaced "
                "by a new random 50-character key in NetBox's alphabet. Every signed-in user is "
                "signed out and password-reset links already sent stop working.")
-    examples = (FixExample("SECRET_KEY = 'change-me'\n", "SECRET_KEY = '<a new random key>'\n",
+    examples = (FixExample("SECRET_KEY = 'netbox-key-2024'\n",
+                           "SECRET_KEY = '<a new random key>'\n",
                            kind=UNSAFE),)
 
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
         for slot in fx.ctx.slots("SECRET_KEY"):
             value = slot.value
-            if not is_literal_str(value):
-                continue
+            if not is_literal_str(value) or is_placeholder_literal(value):
+                continue  # a template placeholder (NBX007) is the deploy step's to fill in
             assert isinstance(value, Lit)
             code = "NBX101" if len(value.value) < SECRET_KEY_MIN_LENGTH else "NBX102"
             if code == "NBX102" and weakness(value.value) is None:
@@ -90,7 +91,8 @@ class PasswordFromEnvironment(Fix):
             "environ" if reachable.get("environ") == "os.environ" else None
         shared = _shared_redis_passwords(fx)
         for path, value in password_values(fx.ctx):
-            if not (is_literal_str(value) and value.value) or id(value.node) in seen:
+            if not (is_literal_str(value) and value.value) or id(value.node) in seen or \
+                    is_placeholder_literal(value):  # NBX007's: the deploy step fills it in
                 continue
             seen.add(id(value.node))
             start, end = fx.source.span(value.node, value.stmt, parentheses=False)

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import ast
 from itertools import product
 from typing import Any, Hashable, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
+
+import libcst as cst
 
 from flake8_netbox import netbox
 from flake8_netbox.values import Absent
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, entry_slots, sub_dicts
-from flake8_netbox.values import DictV, Env, ListV, Lit, Path, Value, compatible, join
+from flake8_netbox.values import (DictV, Env, ListV, Lit, Path, Unknown, Value, compatible,
+                                  join)
 
 NO_SERVICE = None
 
@@ -69,9 +73,13 @@ class SharedDatabase(Rule):
         "background jobs (webhooks, scripts, reports, data syncs) silently never run. NetBox's "
         "documentation has warned about it since 2.6; NetBox itself does not check it. "
         "Since NetBox 2.9 both sections default to database 0, so leaving DATABASE out of both "
-        "is itself a collision. Servers are compared by SENTINELS, URL (with its /N path or "
-        "?db=N) or HOST and PORT, with NetBox's defaults; values are compared only when both "
-        "are known (equal literals, or the same environment lookup)."
+        "is itself a collision. Servers are compared as NetBox picks them: SENTINELS (with "
+        "SENTINEL_SERVICE), else URL (from 4.0.3; its ?db=N or /N, else DATABASE for the task "
+        "queue and database 0 for the cache), else HOST and PORT, with NetBox's defaults. A URL "
+        "and a HOST/PORT pair naming one server are the same server (credentials, case and "
+        "the local host's names aside). Values are compared only when both are known: equal "
+        "literals, the same environment lookup (a default included), or the same expression "
+        "over the environment (a Sentinel list built from one variable in both sections)."
     )
     valid = (
         "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
@@ -81,6 +89,12 @@ class SharedDatabase(Rule):
         "REDIS = {\n    'tasks': {'DATABASE': int(os.environ.get('REDIS_DB', 0))},\n"
         "    'caching': {'DATABASE': int(os.environ.get('REDIS_CACHE_DB', 1))},\n}\n",
         Example("REDIS = {'HOST': 'localhost', 'DATABASE': 0, 'CACHE_DATABASE': 1}\n", "2.6"),
+        "REDIS = {\n    'tasks': {'URL': 'redis://redis.example.com:6379', 'DATABASE': 0},\n"
+        "    'caching': {'HOST': 'redis.example.com', 'DATABASE': 1},\n}\n",
+        "REDIS = {\n    'tasks': {'SENTINELS': [('sentinel', 26379)],\n"
+        "              'SENTINEL_SERVICE': os.environ['QUEUE_SERVICE'], 'DATABASE': 1},\n"
+        "    'caching': {'SENTINELS': [('sentinel', 26379)],\n"
+        "                'SENTINEL_SERVICE': os.environ['CACHE_SERVICE'], 'DATABASE': 1},\n}\n",
     )
     invalid = (
         "REDIS = {\n    'tasks': {'HOST': 'localhost', 'DATABASE': 0},\n"
@@ -89,6 +103,14 @@ class SharedDatabase(Rule):
         "    'caching': {'HOST': 'redis'},  # NBX201\n}\n",
         "REDIS = {\n    'tasks': {'URL': 'redis://redis:6379/1'},\n"
         "    'caching': {'URL': 'redis://redis:6379/1'},  # NBX201\n}\n",
+        "REDIS = {\n    'tasks': {'URL': 'rediss://netbox@Redis.example.com:6379/?db=3'},\n"
+        "    'caching': {'HOST': 'redis.example.com', 'DATABASE': 3},  # NBX201\n}\n",
+        "SENTINELS = [(h, 26379) for h in os.environ['SENTINEL_HOSTS'].split()]\n"
+        "REDIS = {\n"
+        "    'tasks': {'SENTINELS': SENTINELS, 'DATABASE': 1,\n"
+        "              'SENTINEL_SERVICE': os.environ.get('REDIS_SERVICE', 'netbox')},\n"
+        "    'caching': {'SENTINELS': SENTINELS, 'DATABASE': 1,  # NBX201\n"
+        "                'SENTINEL_SERVICE': os.environ.get('REDIS_SERVICE', 'netbox')},\n}\n",
         Example("REDIS = {  # NBX201\n    'HOST': 'localhost',\n"
                 "    'DATABASE': 1,  # CACHE_DATABASE is left at its default, 1\n}\n", "2.6"),
     )
@@ -139,7 +161,7 @@ def _sections(ctx: Context, redis: DictV, task_key: str) -> Iterator[Collision]:
         if not compatible(tasks.path, cache.path):
             continue
         for (task_server, task_db), (cache_server, cache_db) in product(
-                _locations(ctx, tasks), _locations(ctx, cache)):
+                _locations(ctx, tasks, False), _locations(ctx, cache, True)):
             if _same(task_server, cache_server) and _same(task_db, cache_db) and \
                     compatible(task_server.path, task_db.path, cache_server.path,
                                cache_db.path):
@@ -156,10 +178,12 @@ def _same(a: Atom, b: Atom) -> bool:
 
 def _atom(value: Value, stmt: int, node: Any, path: Path) -> Atom:
     path = join(path, value.path)
-    if isinstance(value, ListV) and not value.open and all(len(i) == 1 for i in value.items):
-        parts = [_atom(item[0], stmt, node, path) for item in value.items]
-        key = None if any(p.key is None for p in parts) else ("seq", tuple(p.key for p in parts))
+    if isinstance(value, ListV) and not value.open:
+        keys = [_item_key(item) for item in value.items]
+        key = None if any(k is None for k in keys) else ("seq", tuple(keys))
         return Atom(key, "", path, stmt, node)
+    if isinstance(value, Unknown):
+        return Atom(_unknown_key(value), "", path, stmt, node)
     if isinstance(value, Lit) and isinstance(value.value, (str, int)) and \
             not isinstance(value.value, bool):
         text = value.value.strip() if isinstance(value.value, str) else value.value
@@ -169,6 +193,45 @@ def _atom(value: Value, stmt: int, node: Any, path: Path) -> Atom:
     if isinstance(value, Env):
         return Atom(("env", value.ident), f"${value.var}", path, stmt, node)
     return Atom(None, "", path, stmt, node)
+
+
+def _item_key(alternatives: List[Value]) -> Optional[Hashable]:
+    """A list item's identity: its one value's, or, for the set/unset pair of an environment
+    lookup with a default (alternatives that depend on no branch), the set of them all: two
+    identical lookups hold the same value in every run."""
+    if len(alternatives) == 1:
+        return _atom(alternatives[0], 0, None, ()).key
+    if any(alt.path for alt in alternatives):
+        return None
+    keys = [_atom(alt, 0, None, ()).key for alt in alternatives]
+    return None if any(k is None for k in keys) else ("alts", frozenset(keys))
+
+
+#: Names an expression may read and still depend on nothing but the environment.
+_ENVIRONMENT_NAMES = frozenset({"os", "environ", "getenv", "int", "str", "tuple", "list",
+                                "float", "bool", "len", "range", "map", "filter", "zip", "dict"})
+
+
+def _unknown_key(value: Unknown) -> Optional[Hashable]:
+    """Two values the evaluator does not follow are still the same when they are the same
+    value (one helper name read twice), or when they are the same expression over the
+    environment alone (``[tuple(s.split(':')) for s in os.environ['SENTINELS'].split()]``
+    written in both sections): the text, without spaces and comments, is compared."""
+    node = value.node
+    if node is None:
+        return None
+    try:
+        text = cst.Module(body=[]).code_for_node(node)
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError, TypeError):
+        return ("value", id(value))
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+             and isinstance(n.ctx, ast.Store)}  # comprehension variables
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)}
+    if read - bound - _ENVIRONMENT_NAMES:
+        return ("value", id(value))
+    return ("expression", ast.dump(tree))
 
 
 def _atoms(section: DictV, key: str, default: Any, defaults: bool) -> List[Atom]:
@@ -189,52 +252,81 @@ def _atoms(section: DictV, key: str, default: Any, defaults: bool) -> List[Atom]
     return out or [Atom(None, "", (), section.stmt, section.node)]
 
 
-def _locations(ctx: Context, section: DictV) -> List[Tuple[Atom, Atom]]:
-    """(server, database) pairs a section can point at: SENTINELS, else URL, else HOST:PORT."""
+def _locations(ctx: Context, section: DictV, cache: bool) -> List[Tuple[Atom, Atom]]:
+    """(server, database) pairs a section can point at, as NetBox (4.7.3 settings.py) picks
+    them: SENTINELS, else URL (read from 4.0.3), else HOST and PORT. A URL's own database
+    (``?db=N``, else its ``/N`` path) wins; without one the task queue (django-rq passes
+    DATABASE as redis-py's ``db``) uses DATABASE and the cache (django-redis reads only the
+    URL) database 0. Servers named by URL and by HOST/PORT are compared alike."""
     defaults = ctx.defaults_apply(section)
     databases = _atoms(section, "DATABASE", 0, defaults)
+    reads_url = ctx.release >= netbox.SECTION_KEYS["URL"][0]
     out: List[Tuple[Atom, Atom]] = []
     for sentinel in _sentinels(section, defaults):
         if sentinel is not NO_SERVICE:
             out.extend((sentinel, db) for db in databases)
             continue
-        urls = _atoms(section, "URL", None, defaults)
+        urls = _atoms(section, "URL", None, defaults) if reads_url else \
+            [Atom(("lit", None), "", section.path, section.stmt, section.node)]
         for url in urls:
             if url.key == ("lit", None):  # no URL: HOST and PORT
                 hosts = _atoms(section, "HOST", netbox.SECTION_DEFAULTS["HOST"], defaults)
                 ports = _atoms(section, "PORT", netbox.SECTION_DEFAULTS["PORT"], defaults)
                 for host, port in product(hosts, ports):
-                    key = None if host.key is None or port.key is None else \
-                        ("host", host.key, port.key)
-                    server = Atom(key, "", join(host.path, port.path), host.stmt, host.node)
+                    server = Atom(_server_key(host.key, port.key), "", join(host.path, port.path),
+                                  host.stmt, host.node)
                     out.extend((server, db) for db in databases)
             else:
                 server, db = _split_url(url)
-                out.extend((server, d) for d in ([db] if db.key is not None else databases))
+                if db.key is not None:
+                    out.append((server, db))
+                elif cache:
+                    out.append((server, db._replace(key=("lit", 0), label="0")))
+                else:
+                    out.extend((server, d) for d in databases)
     return out
 
 
+def _server_key(host: Optional[Hashable], port: Optional[Hashable]) -> Optional[Hashable]:
+    """One key for a TCP server, however it is written (HOST and PORT, or a URL)."""
+    if host is None or port is None:
+        return None
+    if host[0] == "lit" and isinstance(host[1], str):
+        name = host[1].strip().lower().rstrip(".").strip("[]")
+        host = ("lit", "localhost" if name in _LOOPBACK else name)
+    return ("tcp", host, port)
+
+
+#: Names of the local host (a Redis server bound to the loopback interface answers all).
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "localhost.localdomain"})
+
+
 def _split_url(url: Atom) -> Tuple[Atom, Atom]:
-    """Server and database of ``redis://host:port/N``, ``rediss://…?db=N``, ``unix:///p?db=N``."""
+    """Server and database of ``redis://[user:password@]host:port/N``, ``rediss://…?db=N``,
+    ``unix:///path?db=N`` (the database key is None when the URL names none)."""
     if url.key is None or url.key[0] != "lit" or not isinstance(url.key[1], str):
         # An environment lookup: the same lookup means the same server and database.
         return url, url._replace(key=None if url.key is None else ("url-db", url.key))
     try:
-        parts = urlsplit(url.key[1])
+        parts = urlsplit(url.key[1].strip())
+        scheme = parts.scheme.lower()
         database: Optional[int] = None
-        path = parts.path if parts.scheme != "unix" else ""
-        if path.strip("/").isdigit():
-            database = int(path.strip("/"))
         query = parse_qs(parts.query).get("db")
         if query and query[0].isdigit():
             database = int(query[0])
-        server = (parts.scheme, parts.hostname, parts.port or 6379,
-                  parts.path if parts.scheme == "unix" else "")
-    except ValueError:
+        elif scheme != "unix" and parts.path.strip("/").isdigit():
+            database = int(parts.path.strip("/"))
+        if scheme == "unix":
+            server: Optional[Hashable] = ("unix", parts.path.rstrip("/"))
+        elif scheme in ("redis", "rediss") and parts.hostname:
+            server = _server_key(("lit", parts.hostname), ("lit", parts.port or 6379))
+        else:
+            server = None
+    except ValueError:  # a port out of range, a malformed address
         return url._replace(key=None), url._replace(key=None)
-    db_key = ("lit", database if database is not None else 0)
-    label = str(db_key[1])
-    return url._replace(key=("url", server)), url._replace(key=db_key, label=label)
+    if database is None:
+        return url._replace(key=server), url._replace(key=None)
+    return url._replace(key=server), url._replace(key=("lit", database), label=str(database))
 
 
 def _sentinels(section: DictV, defaults: bool) -> List[Optional[Atom]]:
@@ -250,12 +342,15 @@ def _sentinels(section: DictV, defaults: bool) -> List[Optional[Atom]]:
         if isinstance(value, Absent) or (isinstance(value, ListV) and not value.items
                                          and not value.open):
             out.append(NO_SERVICE)
-        elif isinstance(value, ListV):
+        elif isinstance(value, (ListV, Env, Unknown)):
+            # A list written in the file, or one read from the environment (split, or built
+            # by a comprehension over a lookup): identical ones name the same Sentinel set.
             members = _atom(value, slot.stmt, slot.node, slot.path)
             for service in services:
                 key = None if members.key is None or service.key is None else \
                     ("sentinels", members.key, service.key)
-                out.append(Atom(key, "", members.path, slot.stmt, slot.node))
+                out.append(Atom(key, "", join(members.path, service.path), slot.stmt,
+                                slot.node))
         else:
             out.append(Atom(None, "", slot.path, slot.stmt, slot.node))
     return out
