@@ -120,3 +120,9 @@ def test_unsafe_fixes_leave_placeholders_to_the_deploy_step():
     assert result.source == source and result.changes == []
     assert sorted(message.split()[0] for _, _, message in result.remaining) == \
         ["NBX007", "NBX007"]
+
+
+def test_placeholder_password_inside_a_url_is_nbx007_only(tmp_path):
+    snippet = ("REDIS = {'tasks': {'URL': 'redis://:{{ redis_password }}@redis:6379/0'},\n"
+               "         'caching': {'URL': 'redis://:{{ redis_password }}@redis:6379/1'}}\n")
+    assert run(tmp_path, snippet) == [(1, "NBX007"), (2, "NBX007")]
