@@ -8,6 +8,7 @@ every formatter at start-up, so this module imports only what flake8 has already
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 from flake8.formatting.base import BaseFormatter
 
@@ -26,19 +27,16 @@ class SarifFormatter(BaseFormatter):
     def handle(self, error: Any) -> None:
         if error.code not in self.codes:
             self.codes.append(error.code)
-        path = error.filename.replace("\\", "/")
-        if path.startswith("./"):
-            path = path[2:]
         region = {"startLine": max(int(error.line_number or 1), 1)}
         if error.column_number:
             region["startColumn"] = int(error.column_number)
         self.results.append({
             "ruleId": error.code,
             "ruleIndex": self.codes.index(error.code),
-            "level": "error",
+            "level": level(error.code),
             "message": {"text": error.text},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": path},
+                "artifactLocation": {"uri": artifact_uri(error.filename)},
                 "region": region,
             }}],
         })
@@ -75,9 +73,38 @@ class SarifFormatter(BaseFormatter):
         super().stop()
 
 
-def _rule(code: str) -> Dict[str, Any]:
-    descriptor: Dict[str, Any] = {"id": code}
+#: Codes of flake8 itself and pyflakes that mean NetBox cannot load the file.
+STARTUP_CODES = ("E999", "E902", "F821")
+
+
+def level(code: str) -> str:
+    """SARIF result level: the rule's own (Rule.level); "error" for NBX000 and the start-up
+    codes (E999, E902, F821); "warning" for any other plugin's code."""
     if code.startswith("NBX"):
+        from flake8_netbox.rules import BY_CODE
+
+        rule = BY_CODE.get(code)
+        return rule.level if rule is not None else "error"  # NBX000: the plugin failed
+    return "error" if code in STARTUP_CODES else "warning"
+
+
+def artifact_uri(filename: str) -> str:
+    """RFC 3986 URI reference for a reported path: an absolute path as a file:// URI, a
+    relative one percent-encoded (spaces, '#', '%'), with '/' separators and no leading './'."""
+    import os
+    from pathlib import Path, PurePosixPath, PureWindowsPath
+
+    if os.path.isabs(filename):
+        return Path(filename).as_uri()
+    parts = PureWindowsPath(filename).parts if os.sep == "\\" else PurePosixPath(filename).parts
+    return quote("/".join(part for part in parts if part != "."), safe="/")
+
+
+def _rule(code: str) -> Dict[str, Any]:
+    descriptor: Dict[str, Any] = {"id": code,
+                                  "defaultConfiguration": {"level": level(code)}}
+    if code.startswith("NBX"):
+        from flake8_netbox.docs import explain, explain_text
         from flake8_netbox.rules import BY_CODE
 
         rule = BY_CODE.get(code)
@@ -86,7 +113,11 @@ def _rule(code: str) -> Dict[str, Any]:
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.why},
-                "help": {"text": f"{rule.summary} {rule.why} See `flake8-netbox --explain "
-                                 f"{code}`."},
+                "help": {"text": explain_text(rule), "markdown": explain(rule)},
             })
+            if rule.security_severity is not None:
+                descriptor["properties"] = {
+                    "tags": ["security"],
+                    "security-severity": f"{rule.security_severity:.1f}",
+                }
     return descriptor

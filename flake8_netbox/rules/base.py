@@ -19,6 +19,20 @@ from flake8_netbox.values import Absent, DictV, Env, ListV, Lit, Slot, Value
 
 
 NETBOX, LDAP = "netbox", "ldap"
+#: How serious a finding is, in SARIF's words (``result.level``) and the LSP's severities:
+#: "error" where NetBox will not start or a secret is exposed, "warning" for hardening,
+#: deprecations and typos.
+ERROR, WARNING = "error", "warning"
+#: The level of each family of codes (the digit after NBX), for rules that set none.
+FAMILY_LEVELS = {"0": ERROR, "1": ERROR, "2": ERROR, "3": ERROR, "4": WARNING, "5": WARNING,
+                 "6": WARNING}
+#: GitHub code scanning's ``security-severity`` (CVSS-like, 0.0-10.0) of the security rules,
+#: for rules that set none: secrets and keys high, hardening medium.
+SECURITY_SEVERITIES = {
+    "NBX101": 8.1, "NBX102": 8.1, "NBX103": 7.5, "NBX301": 7.5, "NBX302": 7.5, "NBX303": 5.5,
+    "NBX401": 5.3, "NBX402": 5.3, "NBX403": 6.5, "NBX404": 5.3, "NBX405": 5.9, "NBX406": 4.3,
+    "NBX407": 4.3, "NBX602": 7.4, "NBX603": 5.9, "NBX604": 8.1,
+}
 #: In ``bound_elsewhere``: another file of the configuration folder can bind any name (it
 #: star-imports, writes to ``globals()``...), so this configuration lacks nothing for sure.
 ANY_NAME = "*"
@@ -128,6 +142,22 @@ class Rule:
     opt_in: ClassVar[bool] = False
     #: The kinds of file it checks: NetBox's configuration.py, or ldap_config.py.
     applies_to: ClassVar[FrozenSet[str]] = frozenset({NETBOX})
+    #: ERROR (NetBox will not start, a secret is exposed) or WARNING (hardening, deprecations,
+    #: typos): SARIF's result level and the editor's severity. Default: by the code's family
+    #: (FAMILY_LEVELS).
+    level: ClassVar[str]
+    #: For security rules, GitHub code scanning's security-severity (0.0-10.0); else None.
+    #: Default: SECURITY_SEVERITIES.
+    security_severity: ClassVar[Optional[float]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code", "")
+        if "level" not in cls.__dict__:
+            cls.level = ERROR if code in ("NBX601", "NBX602") else \
+                FAMILY_LEVELS.get(code[3:4], WARNING)
+        if "security_severity" not in cls.__dict__:
+            cls.security_severity = SECURITY_SEVERITIES.get(code)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         """Findings about what the file writes (every file, parts of split ones included)."""
