@@ -374,10 +374,11 @@ def fixable_summary(app: Any) -> str:
             counts[fix_kind] += 1
     if not any(counts.values()):
         return ""
-    more = [f"{counts[k]} more with `{PROG} --fix {FLAGS[k]}`"
-            for k in (UNSAFE, UPGRADE_DATABASES) if counts[k]]
-    return (f"{PROG}: {plural(counts[SAFE], 'finding')} fixable with `{PROG} --fix`"
-            + (f" ({', '.join(more)})" if more else "") + ".")
+    first, *rest = [(counts[k], "`" + " ".join(filter(None, (PROG, "--fix", FLAGS[k]))) + "`")
+                    for k in (SAFE, UNSAFE, UPGRADE_DATABASES) if counts[k]]
+    more = ", ".join(f"{n} more with {command}" for n, command in rest)
+    return (f"{PROG}: {plural(first[0], 'finding')} fixable with {first[1]}"
+            + (f" ({more})" if more else "") + ".")
 
 
 def _only_startup_undefined_names(app: Any) -> None:
