@@ -4,4 +4,4 @@ Kept import-free on purpose: flake8 imports this package for every run, also in 
 without a single NetBox configuration.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -136,6 +136,25 @@ def fix_reference() -> str:
     return "\n".join(parts)
 
 
+def vscode_severity() -> str:
+    """The VS Code Flake8 extension's ``flake8.severity`` setting that shows each NBX code at
+    its rule's level (Rule.level): a code family whose rules are all warnings by its prefix
+    (``NBX4``), other warnings one by one; errors need nothing (the extension's fallback).
+    The extension looks codes up by the whole code, then ever shorter prefixes."""
+    import json
+
+    mapping = {"E": "Error", "F": "Error", "I": "Information", "W": "Warning"}
+    families: Dict[str, List[Type[Rule]]] = {}
+    for rule in ALL_RULES:
+        families.setdefault(rule.code[:4], []).append(rule)
+    for prefix, rules in sorted(families.items()):
+        if all(rule.level == "warning" for rule in rules):
+            mapping[prefix] = "Warning"
+        else:
+            mapping.update({rule.code: "Warning" for rule in rules if rule.level == "warning"})
+    return "```json\n" + json.dumps({"flake8.severity": mapping}, indent=2) + "\n```"
+
+
 def rules_page() -> str:
     """The whole of ``docs/rules.md``."""
     return "\n".join([
@@ -164,10 +183,28 @@ def pages(root: Path = Path(__file__).resolve().parent.parent) -> Dict[Path, str
     return {root / "docs" / "rules.md": rules_page(), root / "docs" / "fixes.md": fixes_page()}
 
 
+VSCODE_START = ("<!-- vscode severity: generated from the rules' levels "
+                "(flake8_netbox.docs.vscode_severity) -->")
+VSCODE_END = "<!-- end of vscode severity -->"
+
+
+def readme(text: str) -> str:
+    """The README with its generated block (the VS Code severity setting) brought up to date."""
+    head, found, rest = text.partition(VSCODE_START)
+    if not found:
+        return text
+    _, end, tail = rest.partition(VSCODE_END)
+    return head + VSCODE_START + "\n" + vscode_severity() + "\n" + end + tail
+
+
 def write(root: Path = Path(__file__).resolve().parent.parent) -> List[Path]:
-    """Rewrite the generated pages; return those that changed."""
+    """Rewrite the generated pages and the README's generated block; return what changed."""
     changed = []
-    for path, text in pages(root).items():
+    generated = pages(root)
+    readme_path = root / "README.md"
+    if readme_path.exists():
+        generated[readme_path] = readme(readme_path.read_text(encoding="utf-8"))
+    for path, text in generated.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")

@@ -151,8 +151,10 @@ class NetBoxPlugin:
 
     def kind(self) -> Optional[str]:
         """"netbox" (configuration.py), "ldap" (ldap_config.py), or None: not checked."""
-        if self.filename in STDIN_NAMES:
-            return NETBOX if looks_like_configuration(self.tree, strict=True) else None
+        if self.filename in STDIN_NAMES:  # a buffer without a name: recognised by content
+            if looks_like_configuration(self.tree, strict=True):
+                return NETBOX
+            return LDAP if looks_like_ldap_configuration(self.tree) else None
         if not matches(self.filename, self.patterns) and not (
                 self.named_files and os.path.abspath(self.filename) in self.named_files):
             return None
@@ -238,6 +240,14 @@ def bound_names(tree: Any) -> List[str]:
                         node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     pending.extend(block)
     return names
+
+
+def looks_like_ldap_configuration(tree: Any) -> bool:
+    """An ldap_config.py without its name: binds AUTH_LDAP_SERVER_URI (NetBox refuses LDAP
+    without it) and none of the settings a NetBox configuration or a Django project's
+    settings.py binds (a Django project using django-auth-ldap sets AUTH_LDAP_* there)."""
+    names = set(bound_names(tree))
+    return "AUTH_LDAP_SERVER_URI" in names and not names & RECOGNISING_NAMES
 
 
 def looks_like_configuration(tree: Any, strict: bool) -> bool:

@@ -65,3 +65,41 @@ def test_readme_upgrade_example_is_what_fix_writes():
     said = re.sub(r"\s+", " ", section[:section.index("findings that remain")])
     for change in result.changes:
         assert f"fixed {change.code} {change.summary}" in said
+
+
+def test_readme_example_output_is_what_flake8_prints():
+    import subprocess
+    import sys
+
+    text = README.read_text(encoding="utf-8")
+    command = ".venv/bin/flake8 --select NBX examples/configuration.py"
+    assert command in text
+    shown = re.search(r"The first command prints.*?```text\n(.*?)```", text, re.S).group(1)
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "NBX",
+                           "examples/configuration.py"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert proc.stdout == shown
+
+
+def test_readme_first_screen_lets_an_admin_act():
+    from flake8_netbox.netbox import DEFAULT_RELEASE
+
+    text = README.read_text(encoding="utf-8")
+    first = text[:text.index("## Working on flake8-netbox")]
+    for needed in ("pipx install flake8-netbox", "pip install flake8-netbox",
+                   "flake8-netbox /", "- id: flake8-netbox", "--netbox-version",
+                   f"**NetBox {DEFAULT_RELEASE}**"):
+        assert needed in first, needed
+    # CI runs the README's test command.
+    assert "\n.venv/bin/python -m pytest\n" in text
+    assert '"$venv/bin/python" -m pytest' in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_snippet_tag_is_the_package_version():
+    from flake8_netbox import __version__
+
+    text = README.read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n(repos:\n.*?)```", text, re.S).group(1)
+    assert re.search(rf"^\s+rev: v{re.escape(__version__)}\b", snippet, re.M), snippet
+    pinned = re.findall(r"flake8-netbox==([\d.]+)", text)
+    assert pinned and set(pinned) == {__version__}

@@ -23,7 +23,7 @@ def codes(results):
 def test_version_lists_plugin():
     proc = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True,
                           text=True, check=True)
-    assert "flake8-netbox: 0.1.0" in proc.stdout.replace("\n", " ")
+    assert "flake8-netbox: 0.2.0" in proc.stdout.replace("\n", " ")
 
 
 def test_file_on_disk(tmp_path):
