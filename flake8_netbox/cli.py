@@ -268,7 +268,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 return status  # standard input is read once, by the fix
             startup = application([*flake8_arguments(args), f"--select={','.join(STARTUP_CODES)}",
                                    "--extend-select=", "--netbox-named-files"])
-            return max(status, lint(startup, summary=False))
+            return max(status, lint(startup, summary=False, quiet=True))
         return lint(app)
     except SystemExit as exit_:  # argparse's usage errors
         return exit_.code if isinstance(exit_.code, int) else 2
@@ -314,12 +314,15 @@ def application(flake8_args: Sequence[str]) -> Any:
     return app
 
 
-def lint(app: Any, summary: bool = True) -> int:
+def lint(app: Any, summary: bool = True, quiet: bool = False) -> int:
     """Run an initialised flake8 Application: its findings, then (with ``summary``) one line
     saying how many of them the fixes would fix. F821 is kept only where NetBox would meet it:
-    read while the module loads, in a module that cannot receive names from elsewhere."""
+    read while the module loads, in a module that cannot receive names from elsewhere. Files
+    that are not regular files are left out (``quiet``: without saying so again)."""
     from flake8 import exceptions
 
+    if not _regular_files_only(app, quiet):
+        return 0  # nothing to check: flake8 would check the current folder instead
     _only_startup_undefined_names(app)
     try:
         app.run_checks()
@@ -379,6 +382,33 @@ def fixable_summary(app: Any) -> str:
     more = ", ".join(f"{n} more with {command}" for n, command in rest)
     return (f"{PROG}: {plural(first[0], 'finding')} fixable with {first[1]}"
             + (f" ({more})" if more else "") + ".")
+
+
+def _regular_files_only(app: Any, quiet: bool) -> bool:
+    """Give flake8 the files it would find, less those that are not regular files: flake8
+    opens each one, and opening a FIFO named configuration.py waits for a writer for ever.
+    A path that cannot be examined stays (flake8 reports it: E902). False when nothing is
+    left to check."""
+    import stat
+
+    from flake8_netbox.files import NotRegularFile
+
+    if list(app.options.filenames or ()) == ["-"]:
+        return True
+    from flake8_netbox.fix_command import _paths
+
+    kept = []
+    for path in _paths(app.options):
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG
+        if path == "-" or stat.S_ISREG(mode):
+            kept.append(path)
+        elif not quiet:
+            print(NotRegularFile(path, mode), file=sys.stderr)
+    app.options.filenames = kept
+    return bool(kept)
 
 
 def _only_startup_undefined_names(app: Any) -> None:
