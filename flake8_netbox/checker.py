@@ -87,7 +87,7 @@ def too_costly(source: str, tree: ast.AST) -> bool:
     proportion to its depth (20 KB files with a 10,000-item list inside 150 to 198 levels of
     dicts or parentheses took 7 to 14 s, found by fuzzing), and deep nesting exhausts the stack
     (MAX_DEPTH). Usual files get one walk of Python's tree (under a millisecond)."""
-    if nesting_depth(tree) > MAX_DEPTH:
+    if nesting_depth(tree, source=source) > MAX_DEPTH:
         return True
     if len(source) >= 100_000:
         for count, _ in enumerate(ast.walk(tree)):
@@ -99,9 +99,13 @@ def too_costly(source: str, tree: ast.AST) -> bool:
     return _bracket_depth(source) >= 30 and _nested_weight(source) > MAX_NESTED_WEIGHT
 
 
-def nesting_depth(tree: ast.AST, stop: int = MAX_DEPTH) -> int:
+def nesting_depth(tree: ast.AST, stop: int = MAX_DEPTH, source: Optional[str] = None) -> int:
     """How deeply libcst will nest the tree's nodes (see MAX_DEPTH), at most ``stop`` + 1:
-    iterative, so that the measure itself cannot exhaust the stack."""
+    iterative, so that the measure itself cannot exhaust the stack. With ``source``, the text
+    of ``tree``, only the answer to "deeper than ``stop``?" is exact: a node whose text is too
+    short to hold that much nesting (no node nests more than two levels per character) is not
+    walked, so a usual file costs one look at each statement."""
+    starts = _line_starts(source) if source is not None else None
     deepest = 0
     pending = [(tree, 0)]
     while pending:
@@ -110,10 +114,31 @@ def nesting_depth(tree: ast.AST, stop: int = MAX_DEPTH) -> int:
             deepest = depth
             if deepest > stop:
                 break
+        if starts is not None and depth + 2 * _span(node, starts) <= stop:
+            continue
         step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else \
             2 if isinstance(node, _CONTAINERS) else 1
         pending.extend((child, depth + step) for child in ast.iter_child_nodes(node))
     return deepest
+
+
+def _line_starts(source: str) -> List[int]:
+    """Offset of each line's first character (index 1 is line 1), and the end."""
+    starts = [0, 0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _span(node: ast.AST, starts: List[int]) -> int:
+    """Characters ``node`` spans at most (whole lines when it spans several; columns are
+    UTF-8 bytes, never fewer than characters); a large number when it has no position."""
+    first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    if first is None or last is None or last + 1 >= len(starts):
+        return MAX_DEPTH + 1
+    if first == last:
+        return max(getattr(node, "end_col_offset", 0) - getattr(node, "col_offset", 0), 0)
+    return starts[last + 1] - starts[first]
 
 
 def _operator_chain(tree: ast.AST) -> int:
