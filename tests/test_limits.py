@@ -273,4 +273,3 @@ def test_below_the_limit_results_do_not_depend_on_the_caller_s_stack(kind):
     shallow, deep = both(), _with_stack(150, both)
     assert shallow == deep
     assert shallow[0] and shallow[1] != text  # checked and fixed, not silenced
-
