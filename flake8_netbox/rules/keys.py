@@ -12,8 +12,21 @@ from flake8_netbox.values import DictV
 
 
 def _closest(key: str, candidates: Iterable[str]) -> str:
+    candidates = list(candidates)
+    same = case_slip(key, candidates)
+    if same:
+        return f" (did you mean '{same}'? NetBox's keys are case-sensitive)"
     match = closest(key, candidates, cutoff=0.6)
     return f" (did you mean '{match}'?)" if match else ""
+
+
+def case_slip(key: str, candidates: Iterable[str]) -> Optional[str]:
+    """The candidate that differs from ``key`` only in case ('host' -> 'HOST'), if any."""
+    folded = key.casefold()
+    for candidate in candidates:
+        if candidate != key and candidate.casefold() == folded:
+            return candidate
+    return None
 
 
 def _shown(key: Any) -> str:
@@ -30,7 +43,8 @@ class IgnoredKey(Rule):
         "to its default: Redis database 0, no password, localhost. Some keys are ignored by "
         "design: a leftover 'webhooks' section beside 'tasks', flat 2.6 keys beside sections, "
         "DEFAULT_TIMEOUT inside a section since 2.10 (use RQ_DEFAULT_TIMEOUT), "
-        "SENTINEL_TIMEOUT in 'caching'. Database dicts accept every key Django accepts."
+        "SENTINEL_TIMEOUT in 'caching'. Database dicts accept every key Django accepts. Keys "
+        "are case-sensitive: 'host' is ignored, and the message asks whether 'HOST' was meant."
     )
     valid = (
         "DATABASES = {'default': {'NAME': 'netbox', 'CONN_HEALTH_CHECKS': True, 'OPTIONS': {}}}\n",
@@ -40,6 +54,8 @@ class IgnoredKey(Rule):
         "DATABASE = {\n    'NAME': 'netbox',\n"
         "    'PASSWROD': os.environ['DB_PASSWORD'],  # NBX504\n}\n",
         "REDIS = {\n    'tasks': {'DATABSE': 0},  # NBX504\n    'caching': {'DATABASE': 1},\n}\n",
+        "REDIS = {\n    'tasks': {'host': 'redis'},  # NBX504\n"
+        "    'caching': {'HOST': 'redis'},\n}\n",
         "REDIS = {\n    'tasks': {'DATABASE': 0},\n    'webhooks': {'DATABASE': 0},  # NBX504\n"
         "    'caching': {'DATABASE': 1, 'DEFAULT_TIMEOUT': 300},  # NBX504\n}\n",
     )
