@@ -3,6 +3,9 @@ through real flake8: every reported case, and variants of its kind."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from helpers import lint
@@ -160,3 +163,26 @@ def test_ldap_tls_modes_other_settings_and_none_texts(tmp_path):
     assert found(tmp_path, source, "NBX607", name="ldap_config.py")[0] == [(6, "NBX607")]
     tls = ("AUTH_LDAP_SERVER_URI = 'ldap://dc1.example.com:636'\n")
     assert found(tmp_path, tls, "NBX606", name="ldap_config.py")[0] == [(1, "NBX606")]
+
+
+def test_retired_ldap_names_get_their_successor(tmp_path):
+    source = ("AUTH_LDAP_SERVER_URI = 'ldaps://ldap.example.com'\n"
+              "AUTH_LDAP_CACHE_GROUPS = True\nAUTH_LDAP_CACHE_GROUP = True\n")
+    rows, results = found(tmp_path, source, "NBX605", name="ldap_config.py")
+    assert rows == [(2, "NBX605"), (3, "NBX605")]
+    texts = [r.text for r in results if r.code == "NBX605"]
+    assert "use AUTH_LDAP_CACHE_TIMEOUT" in texts[0]
+    assert "AUTH_LDAP_CACHE_TIMEOUT" not in texts[1]  # a typo gets the closest name instead
+
+
+def test_lower_case_key_is_upper_cased_unless_set(tmp_path):
+    path = tmp_path / "configuration.py"
+    path.write_text(BASE + "DATABASE['host'] = 'db'  # keep\nREDIS['tasks']['port'] = 6380\n"
+                    "REDIS['caching']['host'] = 'x'\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "flake8_netbox", "--fix", "--netbox-version", "4.7",
+                    "configuration.py"], cwd=tmp_path, capture_output=True, text=True,
+                   timeout=120)
+    text = path.read_text(encoding="utf-8")
+    assert "DATABASE['HOST'] = 'db'  # keep" in text
+    assert "['PORT'] = 6380" in text
+    assert "REDIS['caching']['host']" in text  # 'HOST' is set there already

@@ -192,12 +192,18 @@ class UnknownLdapSetting(Rule):
         _ldap("AUTH_LDAP_SERVER_URI = 'ldaps://ldap'\n"
               "AUTH_LDAP_REQUIRED_GROUP = os.environ['LDAP_GROUP']  # NBX605\n"
               "AUTH_LDAP_REQUIRED_GROUP = AUTH_LDAP_REQUIRED_GROUP.strip()\n"),
+        _ldap("AUTH_LDAP_SERVER_URI = 'ldaps://ldap'\n"
+              "AUTH_LDAP_CACHE_GROUPS = True  # NBX605 (use AUTH_LDAP_CACHE_TIMEOUT)\n"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for name, stmt, node in assigned_settings(ctx):
             if ldap.is_ldap_name(name) and name not in ldap.KNOWN and not ctx.is_helper(name):
-                suggestion = closest(name, ldap.KNOWN)
-                hint = f"; did you mean {suggestion}?" if suggestion else ""
+                if name in ldap.RETIRED:  # a name django-auth-ldap retired: its successor
+                    successor, when = ldap.RETIRED[name]
+                    hint = f" ({when}); use {successor}" if successor else f" ({when})"
+                else:
+                    suggestion = closest(name, ldap.KNOWN)
+                    hint = f"; did you mean {suggestion}?" if suggestion else ""
                 yield self.at(f"{name} is not read by django-auth-ldap or NetBox{hint}", stmt,
                               node)
