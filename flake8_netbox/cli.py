@@ -52,6 +52,9 @@ nothing binds) are always reported: NetBox cannot load such a file.
 Exit status: 0 no findings, 1 findings (or, with --diff, changes), 2 usage error.
 """
 SHORT_USAGE = f"usage: {PROG} [PATHS ...] [options]; see {PROG} --help"
+#: How --fix-only reports a file NetBox cannot load (flake8 --format).
+ONLY_FORMAT = ("--format=%(path)s: not fixed: NetBox cannot load this file "
+               "(%(code)s line %(row)d: %(text)s)")
 
 
 def _value(args: List[str], flag: str) -> Optional[str]:
@@ -266,8 +269,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          report_remaining=mode != ONLY)
             if app.options.filenames == ["-"]:
                 return status  # standard input is read once, by the fix
+            # Files NetBox cannot load fail the fix too. --fix-only tells them as what it could
+            # not fix, so that the lint hook beside it is the only one to list findings.
+            told = [ONLY_FORMAT] if mode == ONLY else []
             startup = application([*flake8_arguments(args), f"--select={','.join(STARTUP_CODES)}",
-                                   "--extend-select=", "--netbox-named-files"])
+                                   "--extend-select=", "--netbox-named-files", *told])
             return max(status, lint(startup, summary=False, quiet=True))
         return lint(app)
     except SystemExit as exit_:  # argparse's usage errors
