@@ -169,8 +169,11 @@ class WebhooksSection(Fix):
         "    'caching': {'HOST': 'redis', 'DATABASE': 1},\n}\n",
     ),)
 
+    #: The REDIS layouts (releases) it fixes.
+    layouts: Tuple[str, ...] = (netbox.TASKS,)
+
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
-        if netbox.redis_layout(fx.release) != netbox.TASKS:
+        if netbox.redis_layout(fx.release) not in self.layouts:
             return
         keys = [(redis.entries["webhooks"].key_stmt, redis.entries["webhooks"].key_node)
                 for redis in fx.ctx.dicts("REDIS")

@@ -104,10 +104,13 @@ class SettingOfAnotherRelease(Rule):
         "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX502\n",
         Example("NAPALM_USERNAME = 'netops'  # NBX502\n", "3.5"),
         Example("CACHE_TIMEOUT = 900  # NBX502\n", "3.0"),
+        Example("REDIS = {\n    'webhooks': {'HOST': 'redis'},  # NBX502\n"
+                "    'caching': {'HOST': 'redis'},\n}\n", "2.8"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         release = ctx.release
+        yield from self._webhooks_section(ctx)
         for name, stmt, node in assigned_settings(ctx):
             message = None
             if name.startswith("SOCIAL_AUTH_"):
@@ -119,6 +122,18 @@ class SettingOfAnotherRelease(Rule):
                     message = None  # not read by NetBox, but by the file (to build another)
             if message:
                 yield self.at(message, stmt, node)
+
+    def _webhooks_section(self, ctx: Context) -> Iterator[Finding]:
+        """REDIS['webhooks'] without 'tasks' on 2.7.11-2.8: NetBox reads it with a deprecation
+        warning (settings.py: "renamed to 'tasks'"), and 2.9 stops reading it."""
+        if netbox.redis_layout(ctx.release) != netbox.TASKS_OR_WEBHOOKS:
+            return
+        for redis in ctx.dicts("REDIS"):
+            entry = redis.entries.get("webhooks")
+            if entry is not None and "tasks" not in redis.entries:
+                yield self.at("REDIS['webhooks'] is deprecated: it was renamed 'tasks' in "
+                              "NetBox 2.7.11, and 2.9 stops reading it; rename the key",
+                              entry.key_stmt, entry.key_node)
 
     def _message(self, name: str, release: Release) -> Optional[str]:
         first = netbox.first_read(name)
