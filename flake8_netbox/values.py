@@ -101,13 +101,17 @@ def as_fallback(value: Value, var: str) -> Value:
 class Slot:
     """One possible value of a name or dict entry, and where it was written there."""
 
-    __slots__ = ("value", "node", "stmt", "path")
+    __slots__ = ("value", "node", "stmt", "path", "binding")
 
-    def __init__(self, value: Value, node: Any, stmt: int, path: Path) -> None:
+    def __init__(self, value: Value, node: Any, stmt: int, path: Path,
+                 binding: Any = None) -> None:
         self.value = value
         self.node = node
         self.stmt = stmt
         self.path = path
+        #: The evaluator's ``Binding`` of a module-level name this slot belongs to (None for
+        #: dict entries): reads of the name are recorded there.
+        self.binding = binding
 
 
 class Entry:

@@ -13,11 +13,11 @@ names and containers), ``statements`` (statements, branches and loops), ``expres
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import Site
+from flake8_netbox.evaluator.bindings import FUNCTION_GLOBAL, Binding
 from flake8_netbox.evaluator.calls import Calls
 from flake8_netbox.evaluator.expressions import MAX_ALTERNATIVES, MAX_BUILT_SIZE, Expressions
 from flake8_netbox.evaluator.facts import Facts, OpenWorld, scan_open_world
@@ -25,7 +25,7 @@ from flake8_netbox.evaluator.statements import Statements
 from flake8_netbox.values import Absent, Path, Slot, Value
 
 __all__ = ["Absent", "Evaluator", "Facts", "MAX_ALTERNATIVES", "MAX_BUILT_SIZE", "OpenWorld",
-           "Site", "evaluate", "scan_open_world"]
+           "Binding", "evaluate", "scan_open_world"]
 
 
 class Evaluator(Statements, Expressions, Calls):
@@ -35,11 +35,15 @@ class Evaluator(Statements, Expressions, Calls):
                  source: str = "") -> None:
         self.module = module
         self.names: Dict[str, List[Slot]] = {}
-        self.sites: Dict[str, List[Site]] = {}
+        self.sites: Dict[str, List[Binding]] = {}
+        self.read_names: Set[str] = set()
+        self.deferred: List[Tuple[Any, FrozenSet[str]]] = []
         self.path: Path = ()
         self.stmt = 0
         self.loop_depth = 0
         self._branches = 0
+        self.raised = False
+        self.own: FrozenSet[str] = frozenset()
         self.world = scan_open_world(tree, source)
         #: (option alternatives, value alternatives) of each module-level ldap.set_option().
         self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
@@ -50,10 +54,13 @@ class Evaluator(Statements, Expressions, Calls):
         for index, statement in enumerate(self.module.body):
             self.stmt = index
             self.exec_statement(statement)
+            self.raised = False  # a raise outside any branch: the walk goes on regardless
         for name in self.world.global_names:  # set by functions the file may call
-            self.sites.setdefault(name, []).append(Site(None, 0, ()))
-            self.names.setdefault(name, []).append(Slot(self.unknown(None), None, 0, ()))
-        facts = Facts(self.names, self.sites, self.world.open_world, self.world.rebinding)
+            binding = Binding(name, FUNCTION_GLOBAL, None, 0, ())
+            self.sites.setdefault(name, []).append(binding)
+            self.names.setdefault(name, []).append(Slot(self.unknown(None), None, 0, (), binding))
+        facts = Facts(self.names, self.sites, self.world.open_world, self.world.rebinding,
+                      self.read_names, self.deferred)
         facts.ldap_options = self.ldap_options
         return facts
 

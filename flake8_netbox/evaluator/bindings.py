@@ -8,36 +8,194 @@ It declares the calls the other modules provide (``eval``, ``exec_block``, ``com
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+import dataclasses
+import os
+import unicodedata
+from contextlib import contextmanager
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from flake8_netbox.values import Absent, DictV, Entry, Lit, ListV, Path, Slot, Unknown, Value
 
+#: Set by the test suite: a libcst node type the evaluator neither follows nor lists as opaque
+#: raises instead of silently becoming unknown (production keeps degrading to ``Unknown``).
+STRICT = os.environ.get("FLAKE8_NETBOX_STRICT") == "1"
+#: Node types the evaluator deliberately does not follow (their names are still scanned for
+#: reads): statements with no module-level effect it models, and expressions whose value it
+#: leaves unknown.
+OPAQUE = frozenset({
+    "Pass", "Break", "Continue", "Return", "Assert", "Global", "Nonlocal", "TypeAlias",
+    "Lambda", "Await", "Yield", "GeneratorExp", "ListComp", "SetComp", "DictComp",
+    "Imaginary", "Ellipsis", "StarredElement", "Slice",
+})
+
 #: Marks "no key the evaluator can follow" (a missing or unhashable dict key).
 _NO_KEY = object()
 
 
-class Site:
-    """Where a top-level name is bound."""
+#: How a module-level name is bound (chosen in one place, ``bind_name``'s callers).
+ASSIGN, AUG_ASSIGN, IMPORT, DEFINITION, LOOP_TARGET, WITH_TARGET, FUNCTION_GLOBAL = (
+    "assign", "augmented-assign", "import", "definition", "loop-target", "with-target",
+    "function-global",
+)
 
-    __slots__ = ("node", "stmt", "path")
 
-    def __init__(self, node: Any, stmt: int, path: Path) -> None:
+class Binding:
+    """One place where a module-level name is bound, as pyflakes records it.
+
+    ``node`` is the target as written (a ``cst.Name`` for assignments, definitions, loop and
+    with targets; the import alias for ``from m import x``; None for a ``global`` statement in a
+    function), ``stmt`` the index of the top-level statement holding it, ``path`` the branch
+    choices it depends on, and ``reads`` the ``cst.Name`` nodes of module-level code that read
+    this binding (reads inside function bodies are found by ``Facts.is_read``).
+    """
+
+    __slots__ = ("name", "kind", "node", "stmt", "path", "reads")
+
+    def __init__(self, name: str, kind: str, node: Any, stmt: int, path: Path) -> None:
+        self.name = name
+        self.kind = kind
         self.node = node
         self.stmt = stmt
         self.path = path
+        self.reads: List[Any] = []
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name}, {self.kind}, stmt={self.stmt})"
+
+
+def identifier(text: str) -> str:
+    """A name as Python binds it: NFKC-normalised (PEP 3131), so ``ＤＥＢＵＧ`` is ``DEBUG``."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+#: Children of these nodes that are not reads of a name (targets, parameter and keyword names).
+_NOT_READ_FIELDS = {
+    "Attribute": ("attr",), "Arg": ("keyword",), "Param": ("name",), "FunctionDef": ("name",),
+    "ClassDef": ("name",), "ImportAlias": ("name", "asname"), "ImportFrom": ("module",),
+    "Import": ("names",), "Global": ("names",), "Nonlocal": ("names",), "AsName": ("name",),
+    "CompFor": ("target",), "For": ("target",), "NamedExpr": ("target",),
+    "AnnAssign": ("target",), "AssignTarget": ("target",), "Del": ("target",),
+    "MatchAs": ("name",), "MatchStar": ("name",), "MatchMapping": ("rest",),
+}
+
+
+def name_loads(node: Any, own: FrozenSet[str] = frozenset()) -> Set[str]:
+    """Names read anywhere inside ``node`` (NFKC-normalised), without evaluating it.
+
+    As the walk counts them (see ``Walker.not_reading``): a plain name target, parameter,
+    keyword or imported name is not a read; a name read only in the value of an assignment to
+    itself (``X = X.strip()``, ``X += 1``) or written into (``X[k] = v``, ``del X[k]``,
+    ``X.append(v)``) is not read either.
+    """
+    out: Set[str] = set()
+    stack: List[Tuple[Any, FrozenSet[str]]] = [(node, own)]
+    while stack:
+        current, own = stack.pop()
+        if isinstance(current, cst.Name):
+            name = identifier(current.value)
+            if name not in own:
+                out.add(name)
+            continue
+        if not isinstance(current, cst.CSTNode):
+            continue
+        if isinstance(current, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in current.targets] if isinstance(current, cst.Assign) \
+                else [current.target]
+            names = frozenset(identifier(n.value) for t in targets for n in _names_in(t))
+            stack.extend((part, own) for t in targets for part in _target_reads(t))
+            if current.value is not None:
+                stack.append((current.value, names))
+            continue
+        written = _written_container(current)
+        if written is not None:
+            stack.extend((child, own) for child in _children(current) if child is not written)
+            continue
+        skip = _NOT_READ_FIELDS.get(type(current).__name__, ())
+        for field in dataclasses.fields(current):
+            child = getattr(current, field.name)
+            if field.name in skip:
+                if isinstance(child, (cst.Name, type(None))):
+                    continue  # a plain name target or a name that is not read
+                # Subscript/attribute/tuple targets read their bases, not their names.
+                stack.extend((part, own) for part in _target_reads(child))
+                continue
+            if isinstance(child, (list, tuple)):
+                stack.extend((item, own) for item in child)
+            else:
+                stack.append((child, own))
+    return out
+
+
+def _children(node: Any) -> List[Any]:
+    out: List[Any] = []
+    for field in dataclasses.fields(node):
+        child = getattr(node, field.name)
+        out.extend(child if isinstance(child, (list, tuple)) else [child])
+    return out
+
+
+def _names_in(target: Any) -> List[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    return [n for child in _children(target) if isinstance(child, cst.CSTNode)
+            for n in _names_in(child)]
+
+
+#: Methods that change the list, dict or set they are called on: calling one writes into the
+#: container, it does not read it for anything else.
+MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "remove",
+                      "discard", "add", "clear"})
+
+
+def written_container(node: Any) -> Optional[cst.Name]:
+    """The name ``node`` writes into: ``X`` of ``X[k] = v``/``del X[k]`` (given the target) or
+    of the method in ``X.append(v)`` (given the call); else None."""
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
+        return node.value
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+            node.func.attr.value in MUTATORS and isinstance(node.func.value, cst.Name):
+        return node.func.value
+    return None
+
+
+def _written_container(node: Any) -> Any:
+    """The child of a call of a mutator (``X.append``) that names the container written into;
+    None for any other node (subscript targets are handled by ``_target_reads``)."""
+    if isinstance(node, cst.Call) and written_container(node) is not None:
+        return node.func
+    return None
+
+
+def _target_reads(target: Any) -> List[Any]:
+    """The parts of an assignment target that are read: indexes of subscripts, bases of
+    attributes (the container of ``X[k] = v`` is written into, not read)."""
+    if isinstance(target, cst.Subscript):
+        return list(target.slice) + ([] if isinstance(target.value, cst.Name) else [target.value])
+    if isinstance(target, cst.Attribute):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [r for element in target.elements for r in _target_reads(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_reads(target.value)
+    return []
 
 
 class Walker:
     """Shared state and stores of the abstract interpreter (see ``Evaluator``)."""
 
     names: Dict[str, List[Slot]]
-    sites: Dict[str, List[Site]]
+    sites: Dict[str, List[Binding]]
+    read_names: Set[str]
+    deferred: List[Tuple[Any, FrozenSet[str]]]
     path: Path
     stmt: int
     loop_depth: int
     _branches: int
+    raised: bool
+    own: FrozenSet[str]
+    world: Any  # facts.OpenWorld
     ldap_options: List[Tuple[List[Value], List[Value]]]
 
     # -- provided by the other mixins -------------------------------------------------------------
@@ -57,6 +215,47 @@ class Walker:
     def convert(self, name: str, value: Value, node: Any) -> Value:
         raise NotImplementedError
 
+    # -- the walk's own checks --------------------------------------------------------------------
+
+    @contextmanager
+    def not_reading(self, names: FrozenSet[str]) -> Iterator[None]:
+        """While evaluating the value assigned to ``names`` (or the container written into),
+        reads of ``names`` are not recorded: they only feed the name itself."""
+        outer = self.own
+        self.own = outer | names
+        try:
+            yield
+        finally:
+            self.own = outer
+
+    def defer(self, node: Any) -> None:
+        """Code the walk does not evaluate, to be scanned for reads if a rule asks (with the
+        names whose reads are not recorded at this point, see ``not_reading``)."""
+        self.deferred.append((node, self.own))
+
+    def decide(self, test: Any) -> Optional[bool]:
+        """The truth of a branch test when every run of the file gives the same one: all its
+        values are literals (or closed containers) that no environment variable stands in for,
+        and nothing may rebind names behind the walk's back. None otherwise."""
+        values = self.eval(test)
+        truths = {_truth(value) if value.fallback_of is None else None for value in values}
+        if len(truths) != 1 or None in truths or self.world.rebinding:
+            return None
+        if self.world.global_names and name_loads(test) & self.world.global_names:
+            return None  # a function the file calls may have changed it
+        return truths.pop()
+
+    def not_followed(self, node: Any) -> None:
+        """A statement the walk does not run: scanned for reads later; under
+        ``FLAKE8_NETBOX_STRICT=1`` (the test suite) a node type nobody listed is an error, so a
+        new libcst node type cannot be ignored silently."""
+        self.defer(node)
+        if STRICT and type(node).__name__ not in OPAQUE:
+            raise NotImplementedError(f"the evaluator does not handle {type(node).__name__}")
+
+    def definition_value(self, node: Any) -> Value:
+        raise NotImplementedError
+
     # -- values ----------------------------------------------------------------------------------
 
     def unknown(self, node: Any) -> Unknown:
@@ -67,9 +266,10 @@ class Walker:
 
     # -- binding ---------------------------------------------------------------------------------
 
-    def bind_target(self, target: cst.BaseExpression, values: List[Value], value_node: Any) -> None:
+    def bind_target(self, target: cst.BaseExpression, values: List[Value], value_node: Any,
+                    kind: str = ASSIGN) -> None:
         if isinstance(target, cst.Name):
-            self.bind_name(target.value, values, value_node, target)
+            self.bind_name(target.value, values, value_node, target, kind)
         elif isinstance(target, cst.Subscript):
             self.assign_item(target, values, value_node)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -82,20 +282,24 @@ class Walker:
                 inner = element.value
                 parts = source.items[index] if fits and isinstance(source, ListV) else \
                     [self.unknown(inner)]
-                self.bind_target(inner, parts, inner)
+                self.bind_target(inner, parts, inner, kind)
 
     def bind_name(self, name: str, values: List[Value], value_node: Any,
-                  target: Any = None) -> None:
-        self.sites.setdefault(name, []).append(Site(target or value_node, self.stmt, self.path))
-        slots = [Slot(value, value_node, self.stmt, self.path) for value in values]
+                  target: Any = None, kind: str = ASSIGN) -> Binding:
+        name = identifier(name)
+        binding = Binding(name, kind, target or value_node, self.stmt, self.path)
+        self.sites.setdefault(name, []).append(binding)
+        slots = [Slot(value, value_node, self.stmt, self.path, binding) for value in values]
         if self.loop_depth:  # other iterations may bind something else
             slots = _union(self.names.get(name, []), slots + [
-                Slot(self.unknown(value_node), value_node, self.stmt, self.path)])
+                Slot(self.unknown(value_node), value_node, self.stmt, self.path, binding)])
         self.names[name] = slots
+        return binding
 
     def assign_item(self, target: cst.Subscript, values: List[Value], value_node: Any) -> None:
         key_node = _single_index(target)
-        containers = self.eval(target.value)
+        with self.not_reading(_own(target.value)):
+            containers = self.eval(target.value)
         keys = self.eval(key_node) if key_node is not None else [self.unknown(target)]
         key = keys[0].value if len(keys) == 1 and isinstance(keys[0], Lit) else _NO_KEY
         strong = len(containers) == 1
@@ -174,3 +378,28 @@ def _union(first: List[Slot], second: Iterable[Slot]) -> List[Slot]:
             seen.add(key)
             out.append(slot)
     return out
+
+
+def _truth(value: Value) -> Optional[bool]:
+    if isinstance(value, Lit):
+        try:
+            return bool(value.value)
+        except Exception:
+            return None
+    if isinstance(value, (DictV, ListV)) and not value.open:
+        return bool(_container_len(value))
+    return None
+
+
+def _container_len(value: Any) -> int:
+    return len(value.entries) if isinstance(value, DictV) else len(value.items)
+
+
+def _own(node: Any) -> FrozenSet[str]:
+    """The name a container expression is, when it is a plain name (its reads are writes)."""
+    return frozenset((identifier(node.value),)) if isinstance(node, cst.Name) else frozenset()
+
+
+def target_names(targets: Iterable[Any]) -> FrozenSet[str]:
+    """Every name in assignment targets (``X``, ``X, Y``, the ``X`` of ``X[k]``)."""
+    return frozenset(identifier(n.value) for t in targets for n in _names_in(t))

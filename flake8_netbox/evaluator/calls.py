@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import Walker, _hashable
+from flake8_netbox.evaluator.bindings import Walker, _hashable, target_names, written_container
 from flake8_netbox.values import (
     ENV_BOOL,
     ENV_FLOAT,
@@ -43,8 +43,14 @@ _MODULES = {"os", "ldap"}
 class Calls(Walker):
     """What a call returns, for the functions and methods the evaluator follows."""
 
+    def definition_value(self, node: Any) -> Value:
+        """The value a ``def`` or ``class`` binds."""
+        return self.unknown(node)
+
     def eval_Call(self, node: cst.Call) -> List[Value]:
-        funcs = self.eval(node.func)
+        written = written_container(node)  # X.append(v) writes into X, it does not read it
+        with self.not_reading(target_names([written] if written is not None else [])):
+            funcs = self.eval(node.func)
         if len(funcs) != 1 or not isinstance(funcs[0], Ref):
             self._escape(node)
             return [self.unknown(node)]

@@ -10,7 +10,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import _NO_KEY, Walker, _hashable, _single_index
+from flake8_netbox.evaluator.bindings import (_NO_KEY, Walker, _container_len, _hashable,
+                                              _single_index, _truth, identifier)
 from flake8_netbox.evaluator.calls import _BUILTINS, _NAMESPACE
 from flake8_netbox.values import (
     ENV_BOOL,
@@ -23,6 +24,7 @@ from flake8_netbox.values import (
     ListV,
     Lit,
     Ref,
+    Unknown,
     Value,
     as_fallback,
     join,
@@ -87,8 +89,12 @@ class Expressions(Walker):
         """Possible values of an expression (never empty)."""
         method = getattr(self, "eval_" + type(node).__name__, None)
         if method is None:
+            if node is not None:
+                self.not_followed(node)
             return [self.unknown(node)]
         result = method(node)
+        if len(result) == 1 and type(result[0]) is Unknown and result[0].node is node:
+            self.defer(node)  # given up: parts of it may not have been read
         if len(result) > MAX_ALTERNATIVES:
             return [self.unknown(node)]
         return result or [self.unknown(node)]
@@ -144,8 +150,16 @@ class Expressions(Walker):
         return [self.lit("".join(text), node)]
 
     def eval_Name(self, node: cst.Name) -> List[Value]:
-        name = node.value
+        name = identifier(node.value)
         slots = self.names.get(name)
+        if name not in self.own:  # else the value assigned to it, or a write into it
+            self.read_names.add(name)
+            seen = None
+            for slot in slots or ():  # the read is recorded on each binding it may read
+                if slot.binding is not None and slot.binding is not seen:
+                    seen = slot.binding
+                    if not seen.reads or seen.reads[-1] is not node:
+                        seen.reads.append(node)
         if slots is not None:
             return [slot.value for slot in slots]
         if name in ("True", "False", "None"):
@@ -155,7 +169,7 @@ class Expressions(Walker):
         return [self.unknown(node)]
 
     def eval_Attribute(self, node: cst.Attribute) -> List[Value]:
-        attr = node.attr.value
+        attr = identifier(node.attr.value)
         out: List[Value] = []
         for base in self.eval(node.value):
             if isinstance(base, Ref) and base.receiver is None and (
@@ -392,18 +406,3 @@ def _merge_methods(values: List[Value], node: Any, stmt: int) -> List[Value]:
         receivers = [r for ref in refs for r in (ref.receiver or [])]
         return [Ref(refs[0].qualname, node, stmt, receiver=receivers)]
     return values
-
-
-def _truth(value: Value) -> Optional[bool]:
-    if isinstance(value, Lit):
-        try:
-            return bool(value.value)
-        except Exception:
-            return None
-    if isinstance(value, (DictV, ListV)) and not value.open:
-        return bool(_container_len(value))
-    return None
-
-
-def _container_len(value: Any) -> int:
-    return len(value.entries) if isinstance(value, DictV) else len(value.items)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Set, Tuple
 
-from flake8_netbox.evaluator.bindings import Site
+from flake8_netbox.evaluator.bindings import Binding, name_loads
 from flake8_netbox.values import Slot, Value
 
 
 class Facts:
-    """The evaluator's answer: what each module-level name can hold."""
+    """The evaluator's answer: what each module-level name can hold, where it is bound, and
+    whether the file reads it.
 
-    def __init__(self, names: Dict[str, List[Slot]], sites: Dict[str, List[Site]],
-                 open_world: bool, rebinding: bool = False) -> None:
+    ``names`` maps each name bound at the end of the module (on some path) to its possible
+    values; ``sites`` maps each name to every ``Binding`` the file made, in file order,
+    including bindings later removed by ``del``.
+    """
+
+    def __init__(self, names: Dict[str, List[Slot]], sites: Dict[str, List[Binding]],
+                 open_world: bool, rebinding: bool = False,
+                 read_names: Optional[Set[str]] = None,
+                 deferred: Sequence[Tuple[Any, FrozenSet[str]]] = ()) -> None:
         self.names = names
         self.sites = sites
         #: Names may come from elsewhere (star import, globals(), module __getattr__, exec).
@@ -24,6 +32,11 @@ class Facts:
         self.rebinding = rebinding
         #: (option, value) alternatives of each module-level ldap.set_option() call.
         self.ldap_options: List[Tuple[List[Value], List[Value]]] = []
+        self._read = set(read_names or ())
+        #: Code the walk did not evaluate (function and class bodies, comprehensions, lambdas,
+        #: expressions given up as unknown): scanned for reads only when asked.
+        self._deferred = list(deferred)
+        self._deferred_reads: Optional[Set[str]] = None
 
     def values(self, name: str) -> List[Value]:
         return [slot.value for slot in self.names.get(name, ())]
@@ -31,8 +44,29 @@ class Facts:
     def slots(self, name: str) -> List[Slot]:
         return list(self.names.get(name, ()))
 
+    def bindings(self, name: str) -> List[Binding]:
+        """Every place the file binds ``name``, in file order (NFKC-normalised names)."""
+        return list(self.sites.get(name, ()))
+
     def is_bound(self, name: str) -> bool:
-        return name in self.sites
+        """Is ``name`` bound when the module has run (on some path)? A ``del`` unbinds it."""
+        return name in self.names
+
+    def is_read(self, name: str) -> bool:
+        """Does the file itself read ``name`` anywhere: module-level code, function and class
+        bodies, comprehensions, lambdas (a helper variable, not a setting for NetBox alone)."""
+        if name in self._read:
+            return True
+        if self._deferred_reads is None:
+            self._deferred_reads = set()
+            for node, own in self._deferred:
+                self._deferred_reads.update(name_loads(node, own))
+        return name in self._deferred_reads
+
+    def read_names(self) -> Set[str]:
+        """Every name the file reads (see ``is_read``)."""
+        self.is_read("")
+        return self._read | (self._deferred_reads or set())
 
 
 # -- open-world detection on flake8's ast tree ---------------------------------------------------

@@ -7,7 +7,9 @@ from typing import Any, Dict, List, Sequence
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import Walker, _hashable, _single_index, _union
+from flake8_netbox.evaluator.bindings import (DEFINITION, IMPORT, LOOP_TARGET, WITH_TARGET,
+                                              Walker, _hashable, _single_index, _union,
+                                              identifier, target_names)
 from flake8_netbox.evaluator.calls import _MODULES
 from flake8_netbox.values import DictV, ListV, Lit, Ref, Slot, Value
 
@@ -18,15 +20,24 @@ class Statements(Walker):
     # -- statements ------------------------------------------------------------------------------
 
     def exec_block(self, block: Any) -> None:
+        """Run an indented block or the statements written on the line of their ``if``/``for``
+        (a ``SimpleStatementSuite``) alike; stop after a ``raise``."""
+        if isinstance(block, cst.SimpleStatementSuite):
+            for small in block.body:
+                if self.raised:
+                    return
+                self.exec_small(small)
+            return
         for statement in getattr(block, "body", ()):
+            if self.raised:
+                return
             self.exec_statement(statement)
 
     def exec_statement(self, stmt: cst.CSTNode) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in stmt.body:
-                self.exec_small(small)
-        elif isinstance(stmt, cst.SimpleStatementSuite):
-            for small in stmt.body:
+                if self.raised:
+                    return
                 self.exec_small(small)
         elif isinstance(stmt, cst.If):
             self.exec_if(stmt)
@@ -39,22 +50,31 @@ class Statements(Walker):
                 self.eval(item.item)
                 if item.asname is not None:
                     self.bind_target(item.asname.name, [self.unknown(item.asname.name)],
-                                     item.asname.name)
+                                     item.asname.name, WITH_TARGET)
             self.exec_block(stmt.body)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            self.bind_name(stmt.name.value, [self.unknown(stmt)], stmt.name)
+            self.exec_definition(stmt)
         elif isinstance(stmt, cst.Match):
+            self.eval(stmt.subject)
+            for case in stmt.cases:
+                self.defer(case.pattern)
             arms = [case.body for case in stmt.cases] + [None]
             self.exec_branches(arms)
+        else:
+            self.not_followed(stmt)
 
     def exec_small(self, small: cst.CSTNode) -> None:
         if isinstance(small, cst.Assign):
-            values = self.eval(small.value)
+            with self.not_reading(target_names(t.target for t in small.targets)):
+                values = self.eval(small.value)
             for target in small.targets:
                 self.bind_target(target.target, values, small.value)
         elif isinstance(small, cst.AnnAssign):
             if small.value is not None:
-                self.bind_target(small.target, self.eval(small.value), small.value)
+                with self.not_reading(target_names([small.target])):
+                    values = self.eval(small.value)
+                self.bind_target(small.target, values, small.value)
+            self.defer(small.annotation)
         elif isinstance(small, cst.AugAssign):
             self.exec_augassign(small)
         elif isinstance(small, cst.Expr):
@@ -66,17 +86,30 @@ class Statements(Walker):
             self.exec_import_from(small)
         elif isinstance(small, cst.Del):
             self.exec_del(small.target)
+        elif isinstance(small, cst.Raise):
+            if small.exc is not None:
+                self.eval(small.exc)
+            self.raised = True  # nothing after it in this arm runs, and the arm binds nothing
+        else:
+            self.not_followed(small)
+
+    def exec_definition(self, stmt: Any) -> None:
+        """A function or class: bound, its body read later (scanned for reads, not run); a
+        small helper function is kept to be evaluated at each call (see ``Calls``)."""
+        self.defer(stmt)
+        self.bind_name(stmt.name.value, [self.definition_value(stmt)], stmt.name,
+                       kind=DEFINITION)
 
     def exec_import(self, alias: cst.ImportAlias) -> None:
         dotted = _dotted(alias.name)
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             value: Value = Ref(dotted, alias, self.stmt) if dotted in _MODULES \
                 else self.unknown(alias)
-            self.bind_name(alias.asname.name.value, [value], alias.asname.name)
+            self.bind_name(alias.asname.name.value, [value], alias.asname.name, kind=IMPORT)
         else:
             top = dotted.split(".")[0]
             value = Ref(top, alias, self.stmt) if top in _MODULES else self.unknown(alias)
-            self.bind_name(top, [value], alias.name)
+            self.bind_name(top, [value], alias.name, kind=IMPORT)
 
     def exec_import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -96,17 +129,19 @@ class Statements(Walker):
                 value: Value = Ref(f"{module}.{name}", alias, self.stmt)
             else:
                 value = self.unknown(alias)
-            self.bind_name(bound, [value], alias)
+            self.bind_name(bound, [value], alias, kind=IMPORT)
 
     def exec_del(self, target: cst.BaseExpression) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.exec_del(element.value)
         elif isinstance(target, cst.Name):
-            if not self.path and not self.loop_depth:
-                self.names.pop(target.value, None)
+            # Unbound on this path (arms run on their own copy of the names; the merge keeps
+            # the name where another arm, or a loop that does not run, leaves it bound).
+            self.names.pop(identifier(target.value), None)
         elif isinstance(target, cst.Subscript):
-            containers = self.eval(target.value)
+            with self.not_reading(target_names([target.value])):
+                containers = self.eval(target.value)
             index = _single_index(target)
             keys = self.eval(index) if index is not None else []
             for container in containers:
@@ -118,9 +153,10 @@ class Statements(Walker):
                     container.open = True
 
     def exec_augassign(self, node: cst.AugAssign) -> None:
-        right = self.eval(node.value)
         target = node.target
-        current = self.eval(target)
+        with self.not_reading(target_names([target])):
+            right = self.eval(node.value)
+            current = self.eval(target)
         op = type(node.operator)
         if op is cst.AddAssign and len(current) == 1 and isinstance(current[0], ListV):
             self.extend_list(current[0], right, node.value)
@@ -136,13 +172,26 @@ class Statements(Walker):
     # -- branches --------------------------------------------------------------------------------
 
     def exec_if(self, node: cst.If) -> None:
+        """Arms whose test is decided (a literal, NetBox's VERSION against the target release)
+        are kept or dropped as Python would; the others are alternatives."""
         arms: List[Any] = []
         current: Any = node
+        decided = False
         while isinstance(current, cst.If):
-            self.eval(current.test)
-            arms.append(current.body)
+            truth = self.decide(current.test)
+            if truth is True:
+                arms.append(current.body)
+                decided = True
+                break
+            if truth is None:
+                arms.append(current.body)
             current = current.orelse
-        arms.append(current.body if isinstance(current, cst.Else) else None)
+        if not decided:
+            arms.append(current.body if isinstance(current, cst.Else) else None)
+        if len(arms) == 1:  # the one arm that runs, as if it were not in an if at all
+            if arms[0] is not None:
+                self.exec_block(arms[0])
+            return
         self.exec_branches(arms)
 
     def exec_try(self, node: Any) -> None:
@@ -180,11 +229,18 @@ class Statements(Walker):
             self.path = outer + ((branch, index),)
             for block in arm if isinstance(arm, list) else [arm]:
                 if isinstance(block, tuple):  # a for loop's target
-                    self.bind_target(block[1], [self.unknown(block[1])], block[1])
-                elif block is not None:
+                    self.bind_target(block[1], [self.unknown(block[1])], block[1], LOOP_TARGET)
+                elif block is not None and not self.raised:
                     self.exec_block(block)
+            if self.raised:  # an arm that ends in raise binds nothing NetBox runs with
+                self.raised = False
+                continue
             results.append(self.names)
         self.path = outer
+        if not results:  # every arm raises: so does the statement
+            self.names = before
+            self.raised = True
+            return
         merged: Dict[str, List[Slot]] = {}
         for names in results:
             for name, slots in names.items():
@@ -197,7 +253,7 @@ class Statements(Walker):
 
 def _dotted(node: Any) -> str:
     if isinstance(node, cst.Name):
-        return node.value
+        return identifier(node.value)
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        return f"{_dotted(node.value)}.{identifier(node.attr.value)}"
     return ""

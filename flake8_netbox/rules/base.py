@@ -66,8 +66,6 @@ class Context:
         #: are missing, unless ``bound_elsewhere`` (by the other files of its directory).
         self.whole = whole
         self.bound_elsewhere = bound_elsewhere
-        self._loaded: Optional[Set[str]] = None
-        self._helpers: Optional[Set[str]] = None
 
     def is_bound(self, name: str) -> bool:
         """Bound in this file, or (split configurations) in another file of its directory."""
@@ -91,18 +89,14 @@ class Context:
         """A module-level name the file reads itself (to build LDAPSearch(...), an f-string,
         another setting): a helper of the file, not a setting meant for NetBox, whatever its
         spelling. Reads in the value of an assignment to the same name (``X = X.strip()``)
-        do not count: they only feed the name itself. The one notion of "helper" for every
-        rule about names."""
-        if self._helpers is None:
-            self._helpers = _read_names(self.tree)
-        return name in self._helpers
+        do not count: they only feed the name itself; nor does writing into it (``X[k] = v``,
+        ``X.append(v)``). The one notion of "helper" for every rule about names, from the
+        evaluator's recorded reads (``Facts.is_read``)."""
+        return self.facts.is_read(name)
 
     def loaded_names(self) -> Set[str]:
-        """Names the module reads somewhere, from flake8's ast tree (see ``is_helper``)."""
-        if self._loaded is None:
-            self._loaded = {node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name)
-                            and isinstance(node.ctx, ast.Load)} if self.tree is not None else set()
-        return self._loaded
+        """Every name the file reads somewhere (see ``is_read``)."""
+        return self.facts.read_names()
 
     @property
     def open_world(self) -> bool:
@@ -266,53 +260,6 @@ def list_items(values: List[Value]) -> List[Value]:
 def where(value: Value) -> Tuple[int, Any]:
     """Where to report a value: an environment default at the default itself."""
     return value.stmt, value.fallback_node if value.fallback_of is not None else value.node
-
-
-def _read_names(tree: Optional[ast.AST]) -> Set[str]:
-    """Names loaded somewhere in ``tree`` other than in the value of an assignment to the same
-    name (one walk; each node carries the targets of the assignment whose value holds it)."""
-    read: Set[str] = set()
-    if tree is None:
-        return read
-    pending: List[Tuple[ast.AST, FrozenSet[str]]] = [(tree, frozenset())]
-    while pending:
-        node, own = pending.pop()
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load) and node.id not in own:
-                read.add(node.id)
-            continue
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and \
-                node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = frozenset(t.id for target in targets for t in ast.walk(target)
-                              if isinstance(t, ast.Name))
-            pending.extend((target, own) for target in targets)
-            pending.append((node.value, names))
-            continue
-        written = _written_container(node)
-        if written is not None:  # X[k] = v, X.append(v): a write into X, not a read of it
-            pending.extend((child, own) for child in ast.iter_child_nodes(node)
-                           if child is not written)
-            continue
-        pending.extend((child, own) for child in ast.iter_child_nodes(node))
-    return read
-
-
-#: Methods that change the list, dict or set they are called on.
-_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "remove",
-                       "discard", "add", "clear"})
-
-
-def _written_container(node: ast.AST) -> Optional[ast.AST]:
-    """The node naming the container that ``node`` writes into (``X`` of ``X[k] = v``, ``del
-    X[k]`` or ``X.append(v)``; the attribute of ``X.append``), else None."""
-    if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)) and \
-            isinstance(node.value, ast.Name):
-        return node.value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr in _MUTATORS and isinstance(node.func.value, ast.Name):
-        return node.func
-    return None
 
 
 def _unique(values: List[Any]) -> List[Any]:

@@ -1,0 +1,184 @@
+"""How people really write configuration files (issue 13), one test group per kind, through
+real flake8 and, for the facts the rules read, through the evaluator itself.
+
+Snippets mark the lines that must be reported with a trailing ``# NBXnnn`` comment. ``PARTIAL``
+snippets are linted without the "missing" rules (they are not whole configurations);
+``WHOLE`` snippets are complete files linted with every code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import libcst as cst
+import pytest
+
+from helpers import as_configuration, expected_markers, lint, shifted
+
+from flake8_netbox.evaluator import evaluate
+
+SELECT = "--select=NBX1,NBX2,NBX3,NBX004,NBX006"
+
+#: The head of a whole configuration every WHOLE snippet can build on (nothing in it reported).
+HEAD = """\
+import os
+ALLOWED_HOSTS = ['netbox.example.com']
+DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}}
+REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}
+"""
+KEY = "SECRET_KEY = os.environ['SECRET_KEY']\n"
+
+PARTIAL = {
+    # item 3: statements on the line of their compound statement
+    "if body on the line of the if": """\
+if os.environ.get('X'): SECRET_KEY = 'short-on-line'  # NBX101
+""",
+    "else, for, while and with bodies on their line": """\
+if os.environ.get('LAB'): pass
+else: EMAIL = {'PASSWORD': 'else-line-secret'}  # NBX301
+for _ in range(1): DATABASE = {'NAME': 'n', 'PASSWORD': 'for-line-secret'}  # NBX301
+with open('x') as f: NAPALM_PASSWORD = 'with-line-secret'  # NBX301
+""",
+    "try and except bodies on their line": """\
+try: import secrets_module
+except ImportError: SECRET_KEY = 'tiny'  # NBX101
+""",
+    "several statements on one line of an if": """\
+if os.environ.get('X'): A = 1; SECRET_KEY = 'short-in-suite'  # NBX101
+""",
+    # item 4: identifiers as Python binds them
+    "NFKC-normalised names are the setting": """\
+ＳＥＣＲＥＴ_ＫＥＹ = 'short-fullwidth'  # NBX101
+""",
+    "NFKC-normalised names are read as the same variable": """\
+ｐｗ = 'fullwidth-helper-secret'  # NBX301
+DATABASE = {'NAME': 'netbox', 'PASSWORD': pw}
+""",
+}
+
+WHOLE = {
+    # item 3
+    "REDIS set on the line of if and else is bound": HEAD.replace("REDIS = ", "_R = ") + KEY + """\
+if os.environ.get('LAB'): REDIS = _R
+else: REDIS = _R
+""",
+    "DEBUG set on the line of its if is seen": HEAD + KEY + """\
+if os.environ.get('X'): DEBUG = True  # NBX401
+""",
+    # issue 15: del unbinds
+    "del of a required setting leaves it unbound": HEAD + """\
+SECRET_KEY = os.environ['SECRET_KEY']
+del SECRET_KEY  # NBX001
+""".replace("  # NBX001", ""),
+    "del in one arm only leaves it bound on the other": HEAD + KEY + """\
+if os.environ.get('X'):
+    del SECRET_KEY
+""",
+    # item 4
+    "a fullwidth SECRET_KEY is the required setting": HEAD + """\
+ＳＥＣＲＥＴ_ＫＥＹ = os.environ['SECRET_KEY']
+""",
+}
+#: Findings on line 1 (the module) a WHOLE snippet must give, beside its markers.
+MODULE_FINDINGS = {
+    "del of a required setting leaves it unbound": ["NBX001"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL))
+def test_partial(name, tmp_path):
+    snippet = PARTIAL[name]
+    source, offset = as_configuration(snippet)
+    results = lint(source, tmp_path, SELECT)
+    expected = Counter(shifted(expected_markers(snippet), offset))
+    assert Counter((r.row, r.code) for r in results) == expected, results
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE))
+def test_whole(name, tmp_path):
+    source = WHOLE[name]
+    results = lint(source, tmp_path)
+    expected = Counter(expected_markers(source))
+    expected.update((1, code) for code in MODULE_FINDINGS.get(name, ()))
+    assert Counter((r.row, r.code) for r in results) == expected, results
+
+
+def facts(source: str):
+    return evaluate(cst.parse_module(source))
+
+
+def test_del_unbinds_but_keeps_the_binding_history():
+    result = facts("SECRET_KEY = 'x'\ndel SECRET_KEY\n")
+    assert not result.is_bound("SECRET_KEY")
+    assert [b.kind for b in result.bindings("SECRET_KEY")] == ["assign"]
+
+
+def test_binding_kinds():
+    result = facts("import os\nfrom ldap import OPT_REFERRALS as R\nX = 1\nX += 1\n"
+                   "def f(): pass\nfor i in []: pass\nwith open('x') as h: pass\n")
+    names = ("os", "R", "X", "f", "i", "h")
+    kinds = {name: [b.kind for b in result.bindings(name)] for name in names}
+    assert kinds == {"os": ["import"], "R": ["import"], "X": ["assign", "assign"],
+                     "f": ["definition"], "i": ["loop-target"], "h": ["with-target"]}
+
+
+def test_reads_are_recorded_on_the_binding_read():
+    result = facts("BASE = 'dc=example'\nOTHER = BASE + ',dc=com'\nBASE = 'x'\n"
+                   "SEARCH = (BASE, 1)\n")
+    first, second = result.bindings("BASE")
+    assert len(first.reads) == 1 and len(second.reads) == 1
+    assert result.is_read("BASE") and not result.is_read("SEARCH")
+
+
+@pytest.mark.parametrize("code", [
+    "def f():\n    return HELPER\n",
+    "class C:\n    x = HELPER\n",
+    "F = lambda: HELPER\n",
+    "L = [x for x in HELPER]\n",
+    "X = f'{HELPER!r:>10}'\n",
+    "X = unknown_call(key=HELPER)\n",
+    "X = HELPER[1:2]\n",
+    "def f(a=HELPER):\n    pass\n",
+    "@decorate(HELPER)\ndef f():\n    pass\n",
+    "match 1:\n    case HELPER.x:\n        pass\n",
+])
+def test_reads_outside_the_walk_are_found(code):
+    assert facts("HELPER = 1\n" + code).is_read("HELPER")
+
+
+@pytest.mark.parametrize("code", [
+    "def f(HELPER):\n    return 1\n",
+    "def f():\n    HELPER = 2\n",
+    "X = dict(HELPER=1)\n",
+    "X = os.HELPER\n",
+    "from m import HELPER\n",
+    "X = [1 for HELPER in []]\n",
+])
+def test_what_is_not_a_read(code):
+    assert not facts("HELPER = 1\n" + code).is_read("HELPER")
+
+
+def test_fullwidth_read_is_a_read():
+    assert facts("HELPER = 1\nX = ＨＥＬＰＥＲ\n").is_read("HELPER")
+
+
+@pytest.mark.parametrize("code", [
+    "HELPER = HELPER.strip()\n",
+    "HELPER += 'x'\n",
+    "HELPER['k'] = 1\n",
+    "del HELPER['k']\n",
+    "HELPER.append(1)\n",
+    "def f():\n    HELPER['k'] = HELPER2\n    HELPER.update(x=1)\n",
+])
+def test_feeding_or_writing_into_a_name_is_not_reading_it(code):
+    assert not facts("HELPER = {}\n" + code).is_read("HELPER")
+
+
+@pytest.mark.parametrize("code", [
+    "X = {KEY: 1}\nX[HELPER] = 1\n",
+    "X = [HELPER]\nX.append(HELPER)\n",
+    "X = HELPER.get('a')\n",
+    "def f():\n    return HELPER.copy()\n",
+])
+def test_reads_beside_writes_are_reads(code):
+    assert facts("HELPER = {}\nKEY = 1\n" + code).is_read("HELPER")
