@@ -26,6 +26,7 @@ ALLOWED_HOSTS = ['netbox.example.com']
 DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}}
 REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}
 """
+OPEN_HEAD = "import os\nimport sys\nALLOWED_HOSTS = ['x']\n"
 KEY = "SECRET_KEY = os.environ['SECRET_KEY']\n"
 
 PARTIAL = {
@@ -78,10 +79,30 @@ if os.environ.get('X'):
     "a fullwidth SECRET_KEY is the required setting": HEAD + """\
 ＳＥＣＲＥＴ_ＫＥＹ = os.environ['SECRET_KEY']
 """,
+    # item 2: open modules (the namespace escapes), one mechanism for every way
+    **{f"open module: {how}": OPEN_HEAD + code for how, code in {
+        "globals() passed to a helper": "def _merge(src, dst):\n    dst.update(src)\n"
+                                        "_merge({'SECRET_KEY': 'k' * 50}, globals())\n",
+        "globals() passed in a function": "def _load():\n"
+                                          "    apply(read_yaml(), globals())\n_load()\n",
+        "globals() kept in a name": "_ns = globals()\nfill(_ns)\n",
+        "vars() passed on": "fill(vars())\n",
+        "sys.modules[__name__]": "_this = sys.modules[__name__]\nfill(_this)\n",
+        "setattr on the module": "setattr(sys.modules[__name__], 'SECRET_KEY', read())\n",
+        "sys imported under another name": "import sys as _s\nfill(_s.modules[__name__])\n",
+        "the module imported by its own name": "import importlib\n"
+                                               "fill(importlib.import_module(__name__))\n",
+        "globals().update": "globals().update(read_settings())\n",
+        "globals() written into": "globals()['SECRET_KEY'] = read()\n",
+    }.items()},
+    "reading globals() does not open the module": "import os\nALLOWED_HOSTS = ['x']\n"
+    "DEBUG = globals().get('DEBUG', False)\nif 'X' in globals():\n    pass\n"
+    "_Y = globals()['ALLOWED_HOSTS']\n",
 }
 #: Findings on line 1 (the module) a WHOLE snippet must give, beside its markers.
 MODULE_FINDINGS = {
     "del of a required setting leaves it unbound": ["NBX001"],
+    "reading globals() does not open the module": ["NBX001"] * 3,
 }
 
 

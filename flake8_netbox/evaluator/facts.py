@@ -73,9 +73,11 @@ class Facts:
 
 #: Substrings without which a module cannot be open; plain ``in`` tests are far faster than
 #: one regular expression with alternatives over a large file.
-_OPEN_WORDS = ("globals", "locals", "vars", "exec", "__getattr__", "modules", "global")
+_OPEN_WORDS = ("globals", "locals", "vars", "exec", "__getattr__", "modules", "global",
+               "import_module", "__import__")
 _STAR_IMPORT = re.compile(r"import\s*\*")
-_NAMESPACE_WRITERS = {"update", "setdefault", "__setitem__", "pop", "clear"}
+#: Methods of the namespace dict that only read it: ``globals().get('X')`` adds no name.
+_NAMESPACE_READERS = {"get", "keys", "values", "items", "copy", "__contains__", "__getitem__"}
 
 
 class OpenWorld(NamedTuple):
@@ -85,29 +87,56 @@ class OpenWorld(NamedTuple):
 
 
 def scan_open_world(tree: Optional[ast.AST], source: str) -> OpenWorld:
-    """How the module can receive names from elsewhere, found on flake8's ast tree."""
+    """How the module can receive names from elsewhere, found on flake8's ast tree.
+
+    One mechanism: the module's namespace *escapes* when code other than a plain read gets hold
+    of it: ``globals()``/``vars()``/``locals()`` passed to any call (``_deep_merge(config,
+    globals())``), assigned, returned or written into (``globals().update(...)``,
+    ``globals()['X'] = v``); ``sys.modules`` used at all (``sys.modules[__name__]``,
+    ``setattr(sys.modules[__name__], ...)``); the module imported by its own name
+    (``importlib.import_module(__name__)``, ``__import__(__name__)``); ``exec``. Then any name
+    may be bound at a moment the evaluator cannot place (``rebinding``). A star import or a
+    module ``__getattr__`` opens the module without that.
+    """
     if tree is None or not (any(word in source for word in _OPEN_WORDS)
                             or ("*" in source and _STAR_IMPORT.search(source))):
         return OpenWorld(False, False, set())
     star = rebinding = False
     global_names: Set[str] = set()
+    sys_names = {"sys"}
+    reads: Set[int] = set()  # namespace calls used only to read the namespace
+    namespace_calls: List[ast.AST] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-            star = True  # placed in time by the evaluator
+        if isinstance(node, ast.ImportFrom):
+            if any(alias.name == "*" for alias in node.names):
+                star = True  # placed in time by the evaluator
+            elif node.module == "sys" and any(alias.name == "modules" for alias in node.names):
+                rebinding = True
+        elif isinstance(node, ast.Import):
+            sys_names.update(alias.asname for alias in node.names
+                             if alias.name == "sys" and alias.asname)
         elif isinstance(node, ast.Global):
             global_names.update(node.names)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "exec":
+        elif isinstance(node, ast.Call):
+            if _is_namespace_call(node):
+                namespace_calls.append(node)
+            elif isinstance(node.func, ast.Name) and node.func.id == "exec":
                 rebinding = True
-        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            if _is_namespace_call(node.value):
+            elif _imports_itself(node):
                 rebinding = True
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            reads.add(id(node.value))
         elif isinstance(node, ast.Attribute):
-            if node.attr in _NAMESPACE_WRITERS and _is_namespace_call(node.value):
-                rebinding = True
+            if node.attr in _NAMESPACE_READERS:
+                reads.add(id(node.value))
             elif node.attr == "modules" and isinstance(node.value, ast.Name) and \
-                    node.value.id == "sys":
+                    node.value.id in sys_names:
                 rebinding = True
+        elif isinstance(node, ast.Compare) and all(
+                isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            reads.update(id(comparator) for comparator in node.comparators)
+    if any(id(call) not in reads for call in namespace_calls):
+        rebinding = True  # the namespace escapes: passed on, kept, or written into
     getattr_ = isinstance(tree, ast.Module) and _defines_module_getattr(tree.body)
     return OpenWorld(star or rebinding or getattr_, rebinding, global_names)
 
@@ -115,6 +144,15 @@ def scan_open_world(tree: Optional[ast.AST], source: str) -> OpenWorld:
 def _is_namespace_call(node: ast.AST) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id in ("globals", "locals", "vars") and not node.args)
+
+
+def _imports_itself(node: ast.Call) -> bool:
+    """``__import__(__name__)``, ``importlib.import_module(__name__)``: the module itself."""
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr \
+        if isinstance(func, ast.Attribute) else ""
+    return name in ("__import__", "import_module") and any(
+        isinstance(arg, ast.Name) and arg.id == "__name__" for arg in node.args)
 
 
 def _defines_module_getattr(body: Sequence[ast.stmt]) -> bool:
