@@ -55,6 +55,52 @@ if os.environ.get('X'): A = 1; SECRET_KEY = 'short-in-suite'  # NBX101
 ｐｗ = 'fullwidth-helper-secret'  # NBX301
 DATABASE = {'NAME': 'netbox', 'PASSWORD': pw}
 """,
+    # item 9: literal-only expressions are literals
+    "f-string with literal fields": """\
+SECRET_KEY = f"{'abc'}{1:03}{'x'!r}"  # NBX101
+""",
+    "f-string fields from literal names": """\
+_PART = 'short'
+SECRET_KEY = f'{_PART}-{_PART}'  # NBX101
+""",
+    "plain strings mixed with f-strings": """\
+SECRET_KEY = ('abc' f'{"def"}'  # NBX101
+              'ghi')
+EMAIL = {'PASSWORD': 'smtp-' f'{"secret"}'}  # NBX301
+""",
+    "str.format of literals": """\
+SECRET_KEY = '{}-{x}'.format('a', x='b')  # NBX101
+""",
+    "str.join of literals": """\
+SECRET_KEY = '-'.join(['short', 'key'])  # NBX101
+DATABASE = {'NAME': 'netbox', 'PASSWORD': ''.join(('joined', '-secret'))}  # NBX301
+""",
+    "% of literals": """\
+SECRET_KEY = '%s-%s' % ('short', 'key')  # NBX101
+DATABASE = {'NAME': 'netbox', 'PASSWORD': 'pw-%(n)d' % {'n': 1}}  # NBX301
+""",
+    "formatting an environment value stays unknown": """\
+SECRET_KEY = '{}'.format(os.environ['KEY'])
+DATABASE = {'NAME': 'netbox', 'PASSWORD': f"{os.environ['PW']}"}
+EMAIL = {'PASSWORD': '%s' % os.environ['EMAIL_PW']}
+""",
+    "huge widths are not built": """\
+SECRET_KEY = '{:>99999999}'.format('x')
+OTHER_PASSWORD = f'{"x":>99999999}'
+THIRD_PASSWORD = '%99999999s' % 'x'
+""",
+    # item 13: `or` chains of environment lookups end in one default
+    **{f"or chain of {n} lookups": "DATABASE = {'NAME': 'netbox', 'PASSWORD': " + " or ".join(
+        f"os.environ.get('P{i}')" for i in range(n)) + " or 'pw'}  # NBX302\n"
+       for n in range(1, 8)},
+    "or chain over several lines": """\
+EMAIL = {
+    'PASSWORD': os.environ.get('A')
+    or os.environ.get('B')
+    or os.getenv('C')
+    or 'literal-default',  # NBX302
+}
+""",
 }
 
 WHOLE = {

@@ -19,7 +19,8 @@ import libcst as cst
 
 from flake8_netbox.evaluator.bindings import FUNCTION_GLOBAL, Binding
 from flake8_netbox.evaluator.calls import Calls
-from flake8_netbox.evaluator.expressions import MAX_ALTERNATIVES, MAX_BUILT_SIZE, Expressions
+from flake8_netbox.evaluator.bindings import MAX_ALTERNATIVES, MAX_BUILT_SIZE
+from flake8_netbox.evaluator.expressions import Expressions
 from flake8_netbox.evaluator.facts import Facts, OpenWorld, scan_open_world
 from flake8_netbox.evaluator.statements import Statements
 from flake8_netbox.values import Absent, Path, Slot, Value

@@ -18,6 +18,10 @@ import libcst as cst
 
 from flake8_netbox.values import Absent, DictV, Entry, Lit, ListV, Path, Slot, Unknown, Value
 
+#: Most alternatives one expression may produce before it is given up as unknown.
+MAX_ALTERNATIVES = 16
+#: Largest string, bytes or list the evaluator builds with ``*`` (a 5 MB literal is still read).
+MAX_BUILT_SIZE = 100_000
 #: Set by the test suite: a libcst node type the evaluator neither follows nor lists as opaque
 #: raises instead of silently becoming unknown (production keeps degrading to ``Unknown``).
 STRICT = os.environ.get("FLAKE8_NETBOX_STRICT") == "1"

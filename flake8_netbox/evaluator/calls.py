@@ -3,11 +3,14 @@ evaluator knows of the outside world (``os``, ``ldap``, the builtins it follows)
 
 from __future__ import annotations
 
+import re
+import string
 from typing import Any, Dict, List
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import Walker, _hashable, target_names, written_container
+from flake8_netbox.evaluator.bindings import (MAX_BUILT_SIZE, Walker, _hashable, target_names,
+                                              written_container)
 from flake8_netbox.values import (
     ENV_BOOL,
     ENV_FLOAT,
@@ -22,6 +25,7 @@ from flake8_netbox.values import (
     Ref,
     Value,
     as_fallback,
+    join,
 )
 
 _SCALARS = (str, bytes, int, float, complex, bool, type(None))
@@ -154,6 +158,9 @@ class Calls(Walker):
 
     def call_method(self, receiver: Value, method: str, args: List[Any],
                     keywords: Dict[str, Any], node: Any) -> List[Value]:
+        if isinstance(receiver, Lit) and isinstance(receiver.value, str) and \
+                method in ("format", "join"):
+            return [self.literal_method(receiver, method, args, keywords, node)]
         if isinstance(receiver, (Lit, Env)) and method in _STR_METHODS and not keywords:
             return self.string_method(receiver, method, args, node)
         if isinstance(receiver, DictV):
@@ -176,6 +183,49 @@ class Calls(Walker):
                 return [self.convert(receiver.kind, receiver, node)]
             receiver.open = True
         return [self.unknown(node)]
+
+    def literal_method(self, receiver: Lit, method: str, args: List[Any],
+                       keywords: Dict[str, Any], node: Any) -> Value:
+        """``'{}-{x}'.format('a', x=1)`` and ``'-'.join(['a', 'b'])`` of literals are literals
+        (no attribute or index lookups in fields, no widths beyond MAX_BUILT_SIZE)."""
+        sources: List[Lit] = [receiver]
+        if method == "join":
+            items = self.eval(args[0]) if len(args) == 1 and not keywords else []
+            seq = items[0] if len(items) == 1 else None
+            if not isinstance(seq, ListV) or seq.open:
+                return self.unknown(node)
+            parts = [values[0] if len(values) == 1 else None for values in seq.items]
+            if not all(isinstance(p, Lit) and isinstance(p.value, str) for p in parts):
+                return self.unknown(node)
+            sources.extend(p for p in parts if isinstance(p, Lit))
+            pieces = [p.value for p in sources[1:]]
+            if sum(map(len, pieces)) + len(receiver.value) * len(pieces) > MAX_BUILT_SIZE:
+                return self.unknown(node)
+            result = receiver.value.join(pieces)
+        else:
+            positional: List[Any] = []
+            named: Dict[str, Any] = {}
+            for target, expr in [(None, a) for a in args] + list(keywords.items()):
+                values = self.eval(expr)
+                if len(values) != 1 or not isinstance(values[0], Lit) or \
+                        not isinstance(values[0].value, _SCALARS):
+                    return self.unknown(node)
+                sources.append(values[0])
+                if target is None:
+                    positional.append(values[0].value)
+                else:
+                    named[target] = values[0].value
+            try:
+                fields = list(string.Formatter().parse(receiver.value))
+                if not all(_plain_field(name, spec) for _, name, spec, _ in fields):
+                    return self.unknown(node)
+                result = receiver.value.format(*positional, **named)
+            except Exception:
+                return self.unknown(node)
+            if len(result) > MAX_BUILT_SIZE:
+                return self.unknown(node)
+        origin = next((s for s in sources if s.fallback_of), receiver)
+        return origin.derive(result, node, self.stmt, join(*(s.path for s in sources)))
 
     def string_method(self, receiver: Value, method: str, args: List[Any], node: Any
                       ) -> List[Value]:
@@ -247,3 +297,15 @@ def _ident(value: Value) -> Any:
     if isinstance(value, Env):
         return ("env", value.ident)
     return ("node", id(value))
+
+
+_FIELD_NAME = re.compile(r"\d*|[^\W\d]\w*")
+
+
+def _plain_field(name: Any, spec: Any) -> bool:
+    """A ``str.format`` field that only places an argument: no ``{0.attr}``/``{0[k]}`` lookup,
+    no nested field in its spec, no width beyond MAX_BUILT_SIZE."""
+    if name is None:
+        return True
+    return bool(_FIELD_NAME.fullmatch(name)) and "{" not in (spec or "") and all(
+        len(n) <= 6 and int(n) <= MAX_BUILT_SIZE for n in re.findall(r"\d+", spec or ""))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Set
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import (_NO_KEY, Walker, _container_len, _hashable,
-                                              _single_index, _truth, identifier)
-from flake8_netbox.evaluator.calls import _BUILTINS, _NAMESPACE
+from flake8_netbox.evaluator.bindings import (_NO_KEY, MAX_ALTERNATIVES, MAX_BUILT_SIZE, Walker,
+                                              _container_len, _hashable, _single_index,
+                                              _truth, identifier)
+from flake8_netbox.evaluator.calls import _BUILTINS, _NAMESPACE, _SCALARS
 from flake8_netbox.values import (
     ENV_BOOL,
     ENV_FLOAT,
@@ -29,11 +30,6 @@ from flake8_netbox.values import (
     as_fallback,
     join,
 )
-
-#: Most alternatives one expression may produce before it is given up as unknown.
-MAX_ALTERNATIVES = 16
-#: Largest string, bytes or list the evaluator builds with ``*`` (a 5 MB literal is still read).
-MAX_BUILT_SIZE = 100_000
 
 
 _BINARY: Dict[type, Callable[[Any, Any], Any]] = {
@@ -61,6 +57,10 @@ _COMPARE: Dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
+#: The flags, width and precision of each %-directive (``%-10.3s`` gives ``-10.3``).
+_PERCENT_WIDTHS = re.compile(r"%(?:\([^)]*\))?([#0 +\-]*[\d*]*(?:\.[\d*]*)?)")
+
+
 def _size(value: Any) -> int:
     return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
 
@@ -73,7 +73,16 @@ def _safe_binary(op: type, left: Any, right: Any) -> Any:
                 if _size(seq) * max(times, 0) > MAX_BUILT_SIZE:
                     raise OverflowError
     if op is cst.Modulo and isinstance(left, (str, bytes)):
-        raise OverflowError  # %-formatting: width specifiers can build huge strings
+        # %-formatting: refused when a width or precision could build a huge string
+        text = left if isinstance(left, str) else left.decode("latin-1")
+        for width in _PERCENT_WIDTHS.findall(text):
+            if "*" in width or any(len(n) > 6 or int(n) > MAX_BUILT_SIZE
+                                   for n in re.findall(r"\d+", width)):
+                raise OverflowError
+        result = left % right
+        if len(result) > MAX_BUILT_SIZE:
+            raise OverflowError
+        return result
     for value in (left, right):
         if isinstance(value, int) and value.bit_length() > 4096:
             raise OverflowError
@@ -123,31 +132,82 @@ class Expressions(Walker):
         return [self.lit(value, node)]
 
     def eval_FormattedString(self, node: Any) -> List[Value]:
-        """An f-string without replacement fields is a plain literal."""
-        parts = [node] if isinstance(node, cst.FormattedString) else [node.left, node.right]
-        text = []
-        for part in parts:
-            if isinstance(part, cst.ConcatenatedString):
-                inner = self.eval_FormattedString(part)
-                if not isinstance(inner[0], Lit):
-                    return [self.unknown(node)]
-                text.append(inner[0].value)
-            elif isinstance(part, cst.SimpleString):
-                text.append(part.evaluated_value)
-            elif isinstance(part, cst.FormattedString):
-                if not all(isinstance(p, cst.FormattedStringText) for p in part.parts):
-                    return [self.unknown(node)]
+        """An f-string (or a concatenation with f-string parts) whose replacement fields are all
+        literals is a literal: ``f'{"a"}-{1:03}'``, ``'a' f'{B}'`` with ``B = 'b'``."""
+        pieces: List[List[Value]] = []
+        for part in _string_parts(node):
+            if isinstance(part, cst.SimpleString):
                 try:
-                    parsed = ast.parse(cst.Module([]).code_for_node(part), mode="eval").body
-                except (SyntaxError, ValueError):
+                    pieces.append([self.lit(part.evaluated_value, part)])
+                except Exception:
                     return [self.unknown(node)]
-                values = getattr(parsed, "values", [])
-                text.append("".join(v.value for v in values if isinstance(v, ast.Constant)))
+            elif isinstance(part, cst.FormattedString):
+                pieces.append(self.formatted(part))
             else:
                 return [self.unknown(node)]
-        if not all(isinstance(t, str) for t in text):
+        return self.concatenate(pieces, node)
+
+    def formatted(self, node: cst.FormattedString) -> List[Value]:
+        """One f-string: its text from Python's own parser (escapes, ``{{``), its fields
+        evaluated; unknown unless every field is a literal."""
+        try:
+            parsed = ast.parse(cst.Module([]).code_for_node(node), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
             return [self.unknown(node)]
-        return [self.lit("".join(text), node)]
+        if not isinstance(parsed, ast.JoinedStr):
+            return [self.unknown(node)]
+        fields = [p for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
+        formatted = [v for v in parsed.values if isinstance(v, ast.FormattedValue)]
+        if len(fields) != len(formatted):
+            return [self.unknown(node)]
+        pieces: List[List[Value]] = []
+        index = 0
+        for value in parsed.values:
+            if isinstance(value, ast.Constant):
+                pieces.append([self.lit(value.value, node)])
+                continue
+            assert isinstance(value, ast.FormattedValue)
+            field, index = fields[index], index + 1
+            spec = value.format_spec
+            if spec is not None and not all(isinstance(v, ast.Constant) for v in spec.values):
+                return [self.unknown(node)]  # a computed format spec
+            spec_text = "".join(v.value for v in spec.values) if spec is not None else ""
+            if not _spec_fits(spec_text):
+                return [self.unknown(node)]
+            out: List[Value] = []
+            for alternative in self.eval(field.expression):
+                if not isinstance(alternative, Lit) or not isinstance(alternative.value, _SCALARS):
+                    return [self.unknown(node)]
+                try:
+                    text = {115: str, 114: repr, 97: ascii}.get(value.conversion, lambda x: x)(
+                        alternative.value)
+                    out.append(alternative.derive(format(text, spec_text), node, self.stmt,
+                                                  join(self.path, alternative.path)))
+                except Exception:
+                    return [self.unknown(node)]
+            pieces.append(out)
+        return self.concatenate(pieces, node)
+
+    def concatenate(self, pieces: List[List[Value]], node: Any) -> List[Value]:
+        """Every way of joining one literal string from each piece (at most MAX_ALTERNATIVES);
+        a piece standing in for an unset environment variable makes the result one too."""
+        results: List[Value] = [self.lit("", node)]
+        for piece in pieces:
+            if len(results) * len(piece) > MAX_ALTERNATIVES:
+                return [self.unknown(node)]
+            joined: List[Value] = []
+            for left in results:
+                for right in piece:
+                    if not isinstance(right, Lit) or not isinstance(right.value, str) or \
+                            not isinstance(left, Lit):
+                        return [self.unknown(node)]
+                    if len(left.value) + len(right.value) > MAX_BUILT_SIZE:
+                        return [self.unknown(node)]
+                    origin = left if left.fallback_of else right
+                    joined.append(origin.derive(left.value + right.value, node, self.stmt,
+                                                join(self.path, left.path, right.path)))
+            results = joined
+        return results
 
     def eval_Name(self, node: cst.Name) -> List[Value]:
         name = identifier(node.value)
@@ -261,6 +321,8 @@ class Expressions(Walker):
 
     def binary(self, op: Any, left: Value, right: Value, node: Any) -> Value:
         path = join(self.path, left.path, right.path)
+        if op is cst.Modulo and isinstance(left, Lit) and isinstance(left.value, str):
+            right = _as_literal(right)  # '%s-%s' % ('a', 'b'), '%(x)s' % {'x': 'a'}
         if isinstance(left, Lit) and isinstance(right, Lit) and op in _BINARY:
             try:
                 value = _safe_binary(op, left.value, right.value)
@@ -309,10 +371,14 @@ class Expressions(Walker):
         is_or = isinstance(node.operator, cst.Or)
         out: List[Value] = []
         rights: Optional[List[Value]] = None
+        seen: Set[int] = set()
+        stand_ins: Dict[int, Value] = {}
         for left in self.eval(node.left):
             truth = _truth(left)
             if truth is None or truth is is_or:  # the left operand can be the result
-                out.append(left)
+                if id(left) not in seen:
+                    seen.add(id(left))
+                    out.append(left)
                 if truth is is_or:
                     continue
             if rights is None:
@@ -320,8 +386,12 @@ class Expressions(Walker):
             var = left.var if isinstance(left, Env) else left.fallback_of
             for right in rights:
                 if var is not None and is_or:
-                    right = as_fallback(right, var)  # `environ.get(X) or 'default'`
-                out.append(right)
+                    # `environ.get(A) or environ.get(B) or 'default'`: one stand-in for the
+                    # unset variables, whatever the length of the chain
+                    right = stand_ins.setdefault(id(right), as_fallback(right, var))
+                if id(right) not in seen:
+                    seen.add(id(right))
+                    out.append(right)
         return out
 
     def eval_Comparison(self, node: cst.Comparison) -> List[Value]:
@@ -406,3 +476,43 @@ def _merge_methods(values: List[Value], node: Any, stmt: int) -> List[Value]:
         receivers = [r for ref in refs for r in (ref.receiver or [])]
         return [Ref(refs[0].qualname, node, stmt, receiver=receivers)]
     return values
+
+
+def _string_parts(node: Any) -> List[Any]:
+    """The strings an implicit concatenation is made of, left to right."""
+    if isinstance(node, cst.ConcatenatedString):
+        return _string_parts(node.left) + _string_parts(node.right)
+    return [node]
+
+
+_SPEC_NUMBER = re.compile(r"\d+")
+
+
+def _spec_fits(spec: str) -> bool:
+    """A format spec (``>10``, ``.3f``) whose widths cannot build a huge string."""
+    return all(len(number) <= 6 and int(number) <= MAX_BUILT_SIZE
+               for number in _SPEC_NUMBER.findall(spec))
+
+
+def _as_literal(value: Value) -> Value:
+    """A closed tuple or dict of single literals as one literal (the operand of ``%``)."""
+    items: List[Lit] = []
+    literal: Any
+    if isinstance(value, ListV) and value.kind == "tuple" and not value.open:
+        items = [i[0] for i in value.items if len(i) == 1 and isinstance(i[0], Lit)]
+        if len(items) != len(value.items):
+            return value
+        literal = tuple(i.value for i in items)
+    elif isinstance(value, DictV) and not value.open:
+        pairs = [(k, e.slots[0].value) for k, e in value.entries.items() if len(e.slots) == 1]
+        items = [v for _, v in pairs if isinstance(v, Lit)]
+        if len(items) != len(value.entries):
+            return value
+        literal = {k: v.value for k, v in pairs if isinstance(v, Lit)}
+    else:
+        return value
+    out = Lit(literal, value.node, value.stmt, value.path)
+    for item in items:
+        if item.fallback_of is not None:
+            return out.mark_fallback(item.fallback_of, item.fallback_node)
+    return out
