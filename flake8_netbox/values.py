@@ -173,6 +173,22 @@ class Unknown(Value):
     __slots__ = ()
 
 
+class Function(Unknown):
+    """A helper function defined in the file whose body is one ``return`` expression: the
+    evaluator evaluates that expression at each call (to rules it is as unknown as any other
+    function). ``params`` are the ``cst.Param`` nodes, ``body`` the returned expression."""
+
+    __slots__ = ("params", "positional", "body")
+
+    def __init__(self, params: List[Any], positional: int, body: Any, node: Any, stmt: int,
+                 path: Path = ()) -> None:
+        super().__init__(node, stmt, path)
+        self.params = params
+        #: How many of ``params`` may be given by position (the rest are keyword-only).
+        self.positional = positional
+        self.body = body
+
+
 def compatible(*paths: Path) -> bool:
     """Can values depending on these branch choices exist in one run of the file?"""
     seen: Dict[int, int] = {}

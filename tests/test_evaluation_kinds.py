@@ -101,6 +101,51 @@ EMAIL = {
     or 'literal-default',  # NBX302
 }
 """,
+    # item 12: helper functions defined in the file, evaluated at each call
+    "env helper with a default parameter": """\
+def env(name, default=None):
+    return os.environ.get(name, default)
+DATABASE = {'NAME': 'netbox', 'PASSWORD': env('DB_PASSWORD', 'db-default')}  # NBX302
+SECRET_KEY = env('SECRET_KEY')
+""",
+    "env helper with a docstring and a keyword default": """\
+def _env(name, *, default=''):
+    \"\"\"Read one variable.\"\"\"
+    return os.getenv(name, default)
+EMAIL = {'PASSWORD': _env('EMAIL_PASSWORD', default='mail-default')}  # NBX302
+""",
+    "helper returning a literal": """\
+def _key(): return 'too-short'
+SECRET_KEY = _key()  # NBX101
+""",
+    "truthiness helper keeps a boolean a boolean": """\
+def is_truthy(value):
+    return str(value).lower() in ('true', '1', 'yes')
+DEBUG = is_truthy(os.environ.get('DEBUG', 'False'))
+REDIS = {'tasks': {'SSL': is_truthy(os.environ.get('REDIS_SSL', 'false'))}}
+""",
+    "identical lookups through a helper are the same value": """\
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+REDIS = {
+    'tasks': {'DATABASE': env_int('REDIS_DB', 0)},
+    'caching': {'DATABASE': env_int('REDIS_DB', 0)},  # NBX201
+}
+""",
+    "anything more complex stays unknown": """\
+def read_secret(name, default=None):
+    try:
+        return open('/run/secrets/' + name).read().strip()
+    except OSError:
+        return default
+def _f(*args):
+    return 'x'
+@cache
+def _g():
+    return 'y'
+SECRET_KEY = read_secret('secret_key', 'short')
+DATABASE = {'NAME': 'netbox', 'PASSWORD': _f() or _g()}
+""",
 }
 
 WHOLE = {
@@ -249,3 +294,18 @@ def test_feeding_or_writing_into_a_name_is_not_reading_it(code):
 ])
 def test_reads_beside_writes_are_reads(code):
     assert facts("HELPER = {}\nKEY = 1\n" + code).is_read("HELPER")
+
+
+def test_truthiness_helper_gives_a_boolean_and_its_default():
+    result = facts("import os\ndef is_truthy(value):\n"
+                   "    return str(value).lower() in ('true', '1', 'yes')\n"
+                   "DEBUG = is_truthy(os.environ.get('DEBUG', 'False'))\n")
+    values = result.values("DEBUG")
+    assert [type(v).__name__ for v in values] == ["Env", "Lit"]
+    assert values[0].kind == "bool" and values[1].value is False
+    assert values[1].fallback_of == "DEBUG"
+
+
+def test_helpers_are_not_followed_into_recursion():
+    result = facts("def f(x):\n    return f(x)\nX = f(1)\n")
+    assert [type(v).__name__ for v in result.values("X")] == ["Unknown"]

@@ -198,6 +198,7 @@ class Walker:
     loop_depth: int
     _branches: int
     raised: bool
+    call_depth: int
     own: FrozenSet[str]
     world: Any  # facts.OpenWorld
     ldap_options: List[Tuple[List[Value], List[Value]]]

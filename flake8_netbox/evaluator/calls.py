@@ -9,7 +9,8 @@ from typing import Any, Dict, List
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import (MAX_BUILT_SIZE, Walker, _hashable, target_names,
+from flake8_netbox.evaluator.bindings import (MAX_BUILT_SIZE, Walker, _hashable, identifier,
+                                              target_names,
                                               written_container)
 from flake8_netbox.values import (
     ENV_BOOL,
@@ -20,9 +21,11 @@ from flake8_netbox.values import (
     ENV_TRUTHY,
     DictV,
     Env,
+    Function,
     ListV,
     Lit,
     Ref,
+    Slot,
     Value,
     as_fallback,
     join,
@@ -48,20 +51,70 @@ class Calls(Walker):
     """What a call returns, for the functions and methods the evaluator follows."""
 
     def definition_value(self, node: Any) -> Value:
-        """The value a ``def`` or ``class`` binds."""
-        return self.unknown(node)
+        """The value a ``def`` or ``class`` binds: a ``Function`` for a plain helper whose body
+        is one ``return`` (after an optional docstring), evaluated at each call; else unknown
+        (decorators, ``async``, ``*args``/``**kwargs``, any other statement)."""
+        if not isinstance(node, cst.FunctionDef) or node.decorators or node.asynchronous:
+            return self.unknown(node)
+        params = node.params
+        if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param) or \
+                params.posonly_params:
+            return self.unknown(node)
+        body = node.body
+        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
+        smalls = [small for statement in statements
+                  for small in getattr(statement, "body", [None])]
+        if smalls and isinstance(smalls[0], cst.Expr) and \
+                isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+            smalls = smalls[1:]  # the docstring
+        if len(smalls) != 1 or not isinstance(smalls[0], cst.Return) or smalls[0].value is None:
+            return self.unknown(node)
+        return Function(list(params.params) + list(params.kwonly_params), len(params.params),
+                        smalls[0].value, node, self.stmt, self.path)
+
+    def call_function(self, func: Function, positional: List[Any], keywords: Dict[str, Any],
+                      node: Any) -> List[Value]:
+        """The returned expression of a helper, evaluated with its parameters bound to the
+        call's arguments (defaults where not given), in the module's names as they are at the
+        call. Calls inside helpers are followed one level deep."""
+        if self.call_depth >= 2 or len(positional) > func.positional:
+            return [self.unknown(node)]
+        local: Dict[str, List[Slot]] = {}
+        for index, param in enumerate(func.params):
+            name = identifier(param.name.value)
+            if index < len(positional):
+                expr = positional[index]
+            elif name in keywords:
+                expr = keywords[name]
+            elif param.default is not None:
+                expr = param.default
+            else:
+                return [self.unknown(node)]
+            local[name] = [Slot(value, expr, self.stmt, self.path) for value in self.eval(expr)]
+        if set(keywords) - set(local):
+            return [self.unknown(node)]
+        outer = self.names
+        self.names = {**outer, **local}
+        self.call_depth += 1
+        try:
+            return self.eval(func.body)
+        finally:
+            self.call_depth -= 1
+            self.names = outer
 
     def eval_Call(self, node: cst.Call) -> List[Value]:
         written = written_container(node)  # X.append(v) writes into X, it does not read it
         with self.not_reading(target_names([written] if written is not None else [])):
             funcs = self.eval(node.func)
-        if len(funcs) != 1 or not isinstance(funcs[0], Ref):
+        if len(funcs) != 1 or not isinstance(funcs[0], (Ref, Function)):
             self._escape(node)
             return [self.unknown(node)]
         func = funcs[0]
         positional = [arg.value for arg in node.args if not arg.keyword and not arg.star]
-        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword}
+        keywords = {identifier(arg.keyword.value): arg.value for arg in node.args if arg.keyword}
         starred = any(arg.star for arg in node.args)
+        if isinstance(func, Function) and not starred:
+            return self.call_function(func, positional, keywords, node)
         name = func.qualname
         if name in ("os.environ.get", "os.getenv") and not starred:
             key = positional[0] if positional else keywords.get("key")
