@@ -10,7 +10,7 @@ import argparse
 import ast
 import os
 from fnmatch import fnmatchcase
-from typing import Any, ClassVar, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, ClassVar, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from flake8_netbox import __version__
 from flake8_netbox.releases import DEFAULT_RELEASE, Release, parse_release
@@ -158,7 +158,7 @@ class NetBoxPlugin:
         if not matches(self.filename, self.patterns) and not (
                 self.named_files and os.path.abspath(self.filename) in self.named_files):
             return None
-        names = set(bound_names(self.tree))
+        names = set(bound_names(self.tree)) | written_after_star_import(self.tree)
         base = _base(self.filename)
         if base == "configuration.py":
             return NETBOX if names & RECOGNISING_NAMES else None
@@ -248,6 +248,24 @@ def looks_like_ldap_configuration(tree: Any) -> bool:
     settings.py binds (a Django project using django-auth-ldap sets AUTH_LDAP_* there)."""
     names = set(bound_names(tree))
     return "AUTH_LDAP_SERVER_URI" in names and not names & RECOGNISING_NAMES
+
+
+def written_after_star_import(tree: Any) -> Set[str]:
+    """Names a module that star-imports its base (``from .base import *``) writes into at its
+    top level (``DATABASE['PASSWORD'] = ...``): such a file sets those settings too."""
+    body = list(getattr(tree, "body", ()))
+    if not any(isinstance(node, ast.ImportFrom) and node.names[0].name == "*" for node in body):
+        return set()
+    names: Set[str] = set()
+    for node in body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign) else []
+        for target in targets:
+            while isinstance(target, ast.Subscript):
+                target = target.value
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+    return names
 
 
 def looks_like_configuration(tree: Any, strict: bool) -> bool:

@@ -173,6 +173,17 @@ class Unknown(Value):
     __slots__ = ()
 
 
+class Imported(Unknown):
+    """A name the file uses but never binds, after ``from .base import *``: the base's value,
+    unknown, until the file writes into it as a dict (``DATABASE['PASSWORD'] = ...``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, node: Any, stmt: int, path: Path = ()) -> None:
+        super().__init__(node, stmt, path)
+        self.name = name
+
+
 class Function(Unknown):
     """A helper function defined in the file whose body is one ``return`` expression: the
     evaluator evaluates that expression at each call (to rules it is as unknown as any other

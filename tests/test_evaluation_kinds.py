@@ -146,6 +146,21 @@ def _g():
 SECRET_KEY = read_secret('secret_key', 'short')
 DATABASE = {'NAME': 'netbox', 'PASSWORD': _f() or _g()}
 """,
+    # item 10: a file that star-imports its base still gets the value rules on what it writes
+    "star-imported base written into": """\
+from .base import *
+DATABASE['PASSWORD'] = 'literal-db-password'  # NBX301
+EMAIL.update({'PASSWORD': 'literal-mail-password'})  # NBX301
+REDIS['caching']['PASSWORD'] = os.environ['REDIS_PASSWORD']
+SECRET_KEY = 'short-after-star'  # NBX101
+""",
+    "star-imported names only read stay unknown": """\
+from netbox.configuration_example import *
+SECRET_KEY = BASE_SECRET
+ALLOWED_HOSTS = ALLOWED_HOSTS + ['x']
+DEBUG = os.environ.get('DEBUG', '') == 'yes'
+DATABASE['PASSWORD'] = os.environ['DB_PASSWORD']
+""",
 }
 
 WHOLE = {
@@ -167,6 +182,11 @@ if os.environ.get('X'):
     del SECRET_KEY
 """,
     # item 4
+    "star-imported base: nothing missing, written values judged": """\
+from .base import *
+REDIS['tasks']['HOST'] = 'redis'
+DATABASE['PASSWORD'] = 'literal-db-password'  # NBX301
+""",
     "a fullwidth SECRET_KEY is the required setting": HEAD + """\
 ＳＥＣＲＥＴ_ＫＥＹ = os.environ['SECRET_KEY']
 """,

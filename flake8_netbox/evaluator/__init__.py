@@ -44,6 +44,7 @@ class Evaluator(Statements, Expressions, Calls):
         self.loop_depth = 0
         self._branches = 0
         self.raised = False
+        self.star_import: Optional[Tuple[Any, int, Path]] = None
         self.call_depth = 0
         self.own: FrozenSet[str] = frozenset()
         self.world = scan_open_world(tree, source)

@@ -16,7 +16,8 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set
 
 import libcst as cst
 
-from flake8_netbox.values import Absent, DictV, Entry, Lit, ListV, Path, Slot, Unknown, Value
+from flake8_netbox.values import (Absent, DictV, Entry, Imported, Lit, ListV, Path, Slot, Unknown,
+                                  Value)
 
 #: Most alternatives one expression may produce before it is given up as unknown.
 MAX_ALTERNATIVES = 16
@@ -39,10 +40,9 @@ _NO_KEY = object()
 
 
 #: How a module-level name is bound (chosen in one place, ``bind_name``'s callers).
-ASSIGN, AUG_ASSIGN, IMPORT, DEFINITION, LOOP_TARGET, WITH_TARGET, FUNCTION_GLOBAL = (
-    "assign", "augmented-assign", "import", "definition", "loop-target", "with-target",
-    "function-global",
-)
+ASSIGN, AUG_ASSIGN, IMPORT, STAR_IMPORT, DEFINITION, LOOP_TARGET, WITH_TARGET, \
+    FUNCTION_GLOBAL = ("assign", "augmented-assign", "import", "star-import", "definition",
+                       "loop-target", "with-target", "function-global")
 
 
 class Binding:
@@ -198,6 +198,7 @@ class Walker:
     loop_depth: int
     _branches: int
     raised: bool
+    star_import: Optional[Tuple[Any, int, Path]]  # the first ``from m import *``
     call_depth: int
     own: FrozenSet[str]
     world: Any  # facts.OpenWorld
@@ -309,6 +310,8 @@ class Walker:
         key = keys[0].value if len(keys) == 1 and isinstance(keys[0], Lit) else _NO_KEY
         strong = len(containers) == 1
         for container in containers:
+            if isinstance(container, Imported):
+                container = self.written_dict(container)
             if isinstance(container, DictV):
                 if key is _NO_KEY or not _hashable(key):
                     container.open = True
@@ -332,6 +335,19 @@ class Walker:
         entry.slots = _union(entry.slots, slots)
         if self.loop_depth:
             container.open = True
+
+    def written_dict(self, value: Imported) -> DictV:
+        """The star-imported name written into as a dict: from now on an open dict (the
+        base's entries are unknown, those written here are seen), bound by the star import."""
+        star, stmt, path = self.star_import or (value.node, value.stmt, value.path)
+        slots = self.names.get(value.name)
+        if slots and len(slots) == 1 and isinstance(slots[0].value, DictV):
+            return slots[0].value
+        container = DictV(star, stmt, path)
+        container.open = True
+        binding = Binding(value.name, STAR_IMPORT, star, stmt, path)
+        self.names[value.name] = [Slot(container, star, stmt, path, binding)]
+        return container
 
     def update_dict(self, container: DictV, args: List[Value], node: Any) -> None:
         source = args[0] if len(args) == 1 else None

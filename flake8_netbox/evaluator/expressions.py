@@ -10,10 +10,11 @@ from typing import Any, Callable, Dict, List, Optional, Set
 
 import libcst as cst
 
-from flake8_netbox.evaluator.bindings import (_NO_KEY, MAX_ALTERNATIVES, MAX_BUILT_SIZE, Walker,
+from flake8_netbox.evaluator.bindings import (_NO_KEY, MAX_ALTERNATIVES, MAX_BUILT_SIZE,
+                                              Walker,
                                               _container_len, _hashable, _single_index,
                                               _truth, identifier)
-from flake8_netbox.evaluator.calls import _BUILTINS, _NAMESPACE, _SCALARS
+from flake8_netbox.evaluator.calls import _BUILTINS, _MODULES, _NAMESPACE, _SCALARS
 from flake8_netbox.values import (
     ENV_BOOL,
     ENV_FLOAT,
@@ -24,6 +25,7 @@ from flake8_netbox.values import (
     Env,
     ListV,
     Lit,
+    Imported,
     Ref,
     Unknown,
     Value,
@@ -226,7 +228,18 @@ class Expressions(Walker):
             return [self.lit({"True": True, "False": False, "None": None}[name], node)]
         if name in _BUILTINS:
             return [Ref("builtins." + name, node, self.stmt)]
+        if self.star_import is not None:
+            return [self.from_star_import(name, node)]
         return [self.unknown(node)]
+
+    def from_star_import(self, name: str, node: Any) -> Value:
+        """A name the file uses but never binds, after ``from .base import *``: unknown (an
+        ``Imported``, which a write turns into an open dict, see ``Walker.written_dict``); the
+        modules the evaluator follows (os) are taken to be those modules."""
+        star, stmt, _ = self.star_import
+        if name in _MODULES:
+            return Ref(name, star, stmt)
+        return Imported(name, node, self.stmt, self.path)
 
     def eval_Attribute(self, node: cst.Attribute) -> List[Value]:
         attr = identifier(node.attr.value)
@@ -237,6 +250,8 @@ class Expressions(Walker):
                 out.append(Ref(f"{base.qualname}.{attr}", node, self.stmt))
             elif isinstance(base, (Lit, Env, DictV, ListV)):
                 out.append(Ref("." + attr, node, self.stmt, receiver=[base]))
+            elif isinstance(base, Imported) and attr in ("update", "setdefault"):
+                out.append(Ref("." + attr, node, self.stmt, receiver=[self.written_dict(base)]))
             else:
                 out.append(self.unknown(node))
         return _merge_methods(out, node, self.stmt)

@@ -113,6 +113,8 @@ class Statements(Walker):
 
     def exec_import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
+            if self.star_import is None:
+                self.star_import = (node, self.stmt, self.path)
             # Any public name bound so far may be replaced by the imported module's (modules
             # such as os are taken to stay what they are).
             for name, slots in list(self.names.items()):
