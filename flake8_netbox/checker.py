@@ -13,7 +13,7 @@ from typing import Collection, FrozenSet, Iterable, List, NamedTuple, Optional, 
 import libcst as cst
 
 from flake8_netbox.evaluator import evaluate
-from flake8_netbox.netbox import Release
+from flake8_netbox.netbox import Release, version_text
 from flake8_netbox.positions import Positioner
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
@@ -193,7 +193,8 @@ def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], tar
     except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
         return []
     try:
-        ctx = Context(evaluate(module, tree, source), target.release, tree, target.whole,
+        ctx = Context(evaluate(module, tree, source, version_text(target.release)),
+                      target.release, tree, target.whole,
                       target.bound_elsewhere)
         return report(ctx, module, tree, rules)
     except RecursionError:

@@ -20,7 +20,7 @@ from flake8_netbox.evaluator import evaluate
 from flake8_netbox.fixes import ALL_FIXES
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.fixes.base import SAFE, UNSAFE, Change, Edit, FixContext, Refusal, Source
-from flake8_netbox.netbox import Release
+from flake8_netbox.netbox import Release, version_text
 from flake8_netbox.rules.base import NETBOX, Context
 from flake8_netbox.rules.passwords import key_values, password_values, secret_places
 from flake8_netbox.values import Lit
@@ -120,7 +120,8 @@ def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSe
         module = cst.parse_module(text)
     except Exception:  # flake8 reports syntax errors (E999); nothing to fix here
         return None
-    ctx = Context(evaluate(module, tree, text), release, tree, whole, bound_elsewhere)
+    ctx = Context(evaluate(module, tree, text, version_text(release)), release, tree, whole,
+                  bound_elsewhere)
     return FixContext(ctx, Source(text, module, tree), release, noqa)
 
 

@@ -309,3 +309,13 @@ SECTION_KEYS: Dict[str, Tuple[Release, Optional[Release]]] = {
     "KWARGS": (Release(4, 5, 3), None),
 }
 TASK_ONLY_KEYS: FrozenSet[str] = frozenset({"SENTINEL_TIMEOUT"})
+
+
+def version_text(release: Release) -> str:
+    """NetBox's ``VERSION`` (netbox/settings.py) for ``release``: ``X.Y`` is the newest known
+    ``X.Y.Z`` (``X.Y.0`` for a series the table does not list)."""
+    if release.patch != LATEST_PATCH:
+        return f"{release.major}.{release.minor}.{release.patch}"
+    series = [known for known in KNOWN_RELEASES if known[:2] == release[:2]]
+    newest = max(series) if series else Release(release.major, release.minor, 0)
+    return f"{newest.major}.{newest.minor}.{newest.patch}"

@@ -187,6 +187,101 @@ from .base import *
 REDIS['tasks']['HOST'] = 'redis'
 DATABASE['PASSWORD'] = 'literal-db-password'  # NBX301
 """,
+    # item 5: branches that cannot run for the target release, arms that end in raise
+    "an arm that ends in raise binds nothing": HEAD + KEY + """\
+if not os.environ.get('SECRET_KEY'):
+    DEBUG = True
+    raise RuntimeError('set SECRET_KEY')
+if os.environ.get('X'): DEBUG = True; raise SystemExit(1)
+try:
+    MAINTENANCE_MODE = os.environ['MAINTENANCE_MODE'] == 'true'
+except KeyError:
+    raise
+""",
+    "every arm raises: the rest of the arm's block does not run": HEAD + KEY + """\
+if os.environ.get('X'):
+    if os.environ.get('Y'):
+        raise RuntimeError('y')
+    else:
+        raise RuntimeError('not y')
+    DEBUG = True
+""",
+    "the arm that runs is kept whole": HEAD + KEY + """\
+if True:
+    DEBUG = True  # NBX401
+if 0:
+    pass
+else: MAINTENANCE_MODE = True
+""",
+}
+#: item 5: files that import NetBox's VERSION and branch on it, with the findings each target
+#: release gives (line numbers in VERSION_FILES[name]).
+VERSION_FILES = {
+    "version.parse": """\
+from netbox.settings import VERSION
+from packaging import version
+if version.parse(VERSION) < version.parse('3.0'):
+    SECRET_KEY = 'old-short'
+else:
+    SECRET_KEY = os.environ['SECRET_KEY']
+""",
+    "packaging.version.Version attributes": """\
+from .settings import VERSION
+import packaging.version
+if packaging.version.Version(VERSION).major < 3:
+    SECRET_KEY = 'old-short'
+else:
+    SECRET_KEY = os.environ['SECRET_KEY']
+""",
+    "tuple comparison": """\
+from .settings import VERSION
+if tuple(map(int, VERSION.split('.')[:2])) < (3, 0):
+    SECRET_KEY = 'old-short'
+else:
+    SECRET_KEY = os.environ['SECRET_KEY']
+""",
+    "string comparison and startswith": """\
+from netbox.settings import VERSION as NETBOX_VERSION
+if NETBOX_VERSION < '3' or NETBOX_VERSION.startswith('2.'):
+    SECRET_KEY = 'old-short'
+elif (3, 0) <= tuple(int(p) for p in NETBOX_VERSION.split('.')) < (4, 0):
+    SECRET_KEY = os.environ['SECRET_KEY']
+else:
+    SECRET_KEY = os.environ['SECRET_KEY']
+""",
+    "a release that may not be run raises": """\
+from netbox.settings import VERSION
+from packaging.version import parse
+if parse(VERSION) < parse('3.0.0'):
+    DEBUG = True
+    SECRET_KEY = 'old-short'
+    raise ImportError('this configuration needs NetBox 3')
+SECRET_KEY = os.environ['SECRET_KEY']
+""",
+}
+VERSION_FINDINGS = {
+    ("version.parse", "2.10"): [(4, "NBX101")],
+    ("version.parse", "4.7"): [],
+    ("packaging.version.Version attributes", "2.11"): [(4, "NBX101")],
+    ("packaging.version.Version attributes", "3.0"): [],
+    ("tuple comparison", "2.6"): [(3, "NBX101")],
+    ("tuple comparison", "4.7"): [],
+    ("string comparison and startswith", "2.9"): [(3, "NBX101")],
+    ("string comparison and startswith", "4.7"): [],
+    ("a release that may not be run raises", "2.11"): [],
+    ("a release that may not be run raises", "4.7"): [],
+}
+
+
+@pytest.mark.parametrize("name, release", sorted(VERSION_FINDINGS))
+def test_version_branches(name, release, tmp_path):
+    source, offset = as_configuration(VERSION_FILES[name])
+    results = lint(source, tmp_path, SELECT, f"--netbox-version={release}")
+    expected = shifted(VERSION_FINDINGS[name, release], offset)
+    assert sorted((r.row, r.code) for r in results) == expected, results
+
+
+WHOLE_MORE = {
     "a fullwidth SECRET_KEY is the required setting": HEAD + """\
 ＳＥＣＲＥＴ_ＫＥＹ = os.environ['SECRET_KEY']
 """,

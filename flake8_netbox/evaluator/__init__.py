@@ -33,8 +33,9 @@ class Evaluator(Statements, Expressions, Calls):
     """Abstract interpreter over the module-level statements of one libcst module."""
 
     def __init__(self, module: cst.Module, tree: Optional[ast.AST] = None,
-                 source: str = "") -> None:
+                 source: str = "", netbox_version: Optional[str] = None) -> None:
         self.module = module
+        self.netbox_version = netbox_version
         self.names: Dict[str, List[Slot]] = {}
         self.sites: Dict[str, List[Binding]] = {}
         self.read_names: Set[str] = set()
@@ -68,7 +69,9 @@ class Evaluator(Statements, Expressions, Calls):
         return facts
 
 
-def evaluate(module: cst.Module, tree: Optional[ast.AST] = None, source: str = "") -> Facts:
+def evaluate(module: cst.Module, tree: Optional[ast.AST] = None, source: str = "",
+             netbox_version: Optional[str] = None) -> Facts:
     """What each module-level name of ``module`` can hold (``tree``/``source``: flake8's ast and
-    text, used to find how names can come from elsewhere)."""
-    return Evaluator(module, tree, source).run()
+    text, used to find how names can come from elsewhere; ``netbox_version``: the target
+    release as NetBox's ``VERSION`` spells it, ``'4.7.3'``, for files that import it)."""
+    return Evaluator(module, tree, source, netbox_version).run()

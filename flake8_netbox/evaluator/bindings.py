@@ -198,6 +198,7 @@ class Walker:
     loop_depth: int
     _branches: int
     raised: bool
+    netbox_version: Optional[str]  # NetBox's VERSION for the target release
     star_import: Optional[Tuple[Any, int, Path]]  # the first ``from m import *``
     call_depth: int
     own: FrozenSet[str]

@@ -40,15 +40,33 @@ _STR_METHODS = {
 _SPLITTERS = {"split", "rsplit", "splitlines"}
 _PREDICATES = {"startswith", "endswith", "isdigit"}
 
-_BUILTINS = {"dict", "list", "tuple", "set", "str", "int", "float", "bool"}
-_NAMESPACE = {"os.environ", "os.getenv", "os.environ.get"}
+_BUILTINS = {"dict", "list", "tuple", "set", "str", "int", "float", "bool", "map"}
+_NAMESPACE = {"os.environ", "os.getenv", "os.environ.get", "packaging.version",
+              "packaging.version.parse", "packaging.version.Version"}
 #: Modules whose names the evaluator follows: os for environment lookups, python-ldap for its
-#: option constants (ldap.OPT_X_TLS_REQUIRE_CERT and the like).
-_MODULES = {"os", "ldap"}
+#: option constants (ldap.OPT_X_TLS_REQUIRE_CERT and the like), packaging's version parser
+#: (plugin development files compare NetBox's VERSION with it).
+_MODULES = {"os", "ldap", "packaging", "packaging.version"}
+_VERSION_PARSERS = {"packaging.version.parse", "packaging.version.Version"}
+_RELEASE = re.compile(r"v?(\d+(?:\.\d+)*)")
 
 
 class Calls(Walker):
     """What a call returns, for the functions and methods the evaluator follows."""
+
+    def parse_version(self, value: Value, node: Any) -> Value:
+        """``packaging.version.parse('2.9')`` of a literal release number: a literal that
+        compares as the parsed version does (``('version', (2, 9))``; trailing zeros dropped,
+        so 2.9 == 2.9.0). Pre-releases and anything else stay unknown."""
+        if not isinstance(value, Lit) or not isinstance(value.value, str):
+            return self.unknown(node)
+        match = _RELEASE.fullmatch(value.value.strip())
+        if match is None:
+            return self.unknown(node)
+        numbers = [int(part) for part in match.group(1).split(".")[:8]]
+        while len(numbers) > 1 and numbers[-1] == 0:
+            numbers.pop()
+        return value.derive(("version", tuple(numbers)), node, self.stmt, self.path)
 
     def definition_value(self, node: Any) -> Value:
         """The value a ``def`` or ``class`` binds: a ``Function`` for a plain helper whose body
@@ -122,6 +140,8 @@ class Calls(Walker):
             if key is None:
                 return [self.unknown(node)]
             return self.env_lookup(node, self.eval(key), default)
+        if name in _VERSION_PARSERS and len(positional) == 1 and not keywords and not starred:
+            return [self.parse_version(value, node) for value in self.eval(positional[0])]
         if name == "ldap.set_option" and len(positional) == 2 and not starred:
             self.ldap_options.append((self.eval(positional[0]), self.eval(positional[1])))
             return [self.lit(None, node)]
@@ -167,6 +187,8 @@ class Calls(Walker):
             for key, expr in keywords.items():
                 self.set_entry(result, key, expr, self.eval(expr), expr)
             return [result]
+        if name == "map":
+            return [self.map_builtin(args, keywords, node)]
         if len(args) != 1 or keywords:
             if name in ("list", "tuple", "set") and not args and not keywords:
                 return [ListV(name, node, self.stmt, self.path)]
@@ -175,6 +197,22 @@ class Calls(Walker):
         for value in self.eval(args[0]):
             out.append(self.convert(name, value, node))
         return out
+
+    def map_builtin(self, args: List[Any], keywords: Dict[str, Any], node: Any) -> Value:
+        """``map(int, parts)`` of a conversion over a closed list: the converted list."""
+        funcs = self.eval(args[0]) if len(args) == 2 and not keywords else []
+        items = self.eval(args[1]) if len(args) == 2 and not keywords else []
+        func = funcs[0] if len(funcs) == 1 else None
+        source = items[0] if len(items) == 1 else None
+        if not isinstance(func, Ref) or func.qualname not in (
+                "builtins.int", "builtins.str", "builtins.float", "builtins.bool") or \
+                not isinstance(source, ListV) or source.open:
+            return self.unknown(node)
+        result = ListV("list", node, self.stmt, self.path)
+        convert = func.qualname[len("builtins."):]
+        result.items = [[self.convert(convert, value, node) for value in values]
+                        for values in source.items]
+        return result
 
     def convert(self, name: str, value: Value, node: Any) -> Value:
         if isinstance(value, Lit):

@@ -248,6 +248,12 @@ class Expressions(Walker):
             if isinstance(base, Ref) and base.receiver is None and (
                     f"{base.qualname}.{attr}" in _NAMESPACE or base.qualname == "ldap"):
                 out.append(Ref(f"{base.qualname}.{attr}", node, self.stmt))
+            elif isinstance(base, Lit) and isinstance(base.value, tuple) and \
+                    base.value[:1] == ("version",) and attr in _VERSION_PARTS:
+                numbers = base.value[1] + (0, 0, 0)
+                part = numbers[:len(base.value[1])] if attr == "release" else \
+                    numbers[_VERSION_PARTS.index(attr)]
+                out.append(base.derive(part, node, self.stmt, self.path))
             elif isinstance(base, (Lit, Env, DictV, ListV)):
                 out.append(Ref("." + attr, node, self.stmt, receiver=[base]))
             elif isinstance(base, Imported) and attr in ("update", "setdefault"):
@@ -259,12 +265,37 @@ class Expressions(Walker):
     def eval_Subscript(self, node: cst.Subscript) -> List[Value]:
         index = _single_index(node)
         if index is None:
-            return [self.unknown(node)]
+            return self.eval_slice(node)
         keys = self.eval(index)
         out: List[Value] = []
         for base in self.eval(node.value):
             for key in keys:
                 out.extend(self.subscript(base, key, node))
+        return out
+
+    def eval_slice(self, node: cst.Subscript) -> List[Value]:
+        """``x[a:b]`` of a literal string or a closed list with literal bounds."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Slice):
+            return [self.unknown(node)]
+        part = node.slice[0].slice
+        bounds: List[Optional[int]] = []
+        for expr in (part.lower, part.upper, part.step):
+            values = self.eval(expr) if expr is not None else [self.lit(None, node)]
+            if len(values) != 1 or not isinstance(values[0], Lit) or not (
+                    values[0].value is None or type(values[0].value) is int):
+                return [self.unknown(node)]
+            bounds.append(values[0].value)
+        window = slice(*bounds)
+        out: List[Value] = []
+        for base in self.eval(node.value):
+            if isinstance(base, Lit) and isinstance(base.value, (str, bytes)):
+                out.append(base.derive(base.value[window], node, self.stmt, self.path))
+            elif isinstance(base, ListV) and not base.open and bounds[2] in (None, 1):
+                result = ListV(base.kind, node, self.stmt, join(self.path, base.path))
+                result.items = [list(items) for items in base.items[window]]
+                out.append(result)
+            else:
+                out.append(self.unknown(node))
         return out
 
     def subscript(self, base: Value, key: Value, node: Any) -> List[Value]:
@@ -411,7 +442,7 @@ class Expressions(Walker):
 
     def eval_Comparison(self, node: cst.Comparison) -> List[Value]:
         if len(node.comparisons) != 1:
-            return [self.unknown(node)]
+            return [self.chained(node)]
         target = node.comparisons[0]
         op = type(target.operator)
         compare = _COMPARE.get(op)
@@ -423,6 +454,25 @@ class Expressions(Walker):
             for right in rights:
                 out.append(self.compare(compare, op, left, right, node))
         return out
+
+    def chained(self, node: cst.Comparison) -> Value:
+        """``a < b < c`` of literals: each pair compared, as Python does."""
+        left = self.eval(node.left)
+        result = True
+        origin: Optional[Lit] = None
+        for target in node.comparisons:
+            right = self.eval(target.comparator)
+            compare = _COMPARE.get(type(target.operator))
+            if compare is None or len(left) != 1 or len(right) != 1:
+                return self.unknown(node)
+            value = self.compare(compare, type(target.operator), left[0], right[0], node)
+            if not isinstance(value, Lit):
+                return self.unknown(node)
+            origin = value if origin is None or value.fallback_of else origin
+            result = result and bool(value.value)
+            left = right
+        assert origin is not None
+        return origin.derive(result, node, self.stmt, self.path)
 
     def compare(self, compare: Callable[[Any, Any], Any], op: type, left: Value, right: Value,
                 node: Any) -> Value:
@@ -456,6 +506,8 @@ class Expressions(Walker):
         return values
 
 
+#: Attributes of a parsed version (packaging.version.Version) the evaluator knows.
+_VERSION_PARTS = ("major", "minor", "micro", "release")
 _PLAIN_INT = re.compile(r"[1-9][0-9]{0,17}|0")
 
 

@@ -10,7 +10,7 @@ import libcst as cst
 from flake8_netbox.evaluator.bindings import (DEFINITION, IMPORT, LOOP_TARGET, WITH_TARGET,
                                               Walker, _hashable, _single_index, _union,
                                               identifier, target_names)
-from flake8_netbox.evaluator.calls import _MODULES
+from flake8_netbox.evaluator.calls import _MODULES, _NAMESPACE
 from flake8_netbox.values import DictV, ListV, Lit, Ref, Slot, Value
 
 
@@ -122,13 +122,19 @@ class Statements(Walker):
                     self.names[name] = slots + [Slot(self.unknown(node), node, self.stmt,
                                                      self.path)]
             return
-        module = _dotted(node.module) if node.module is not None and not node.relative else ""
+        written = _dotted(node.module) if node.module is not None else ""
+        module = written if not node.relative else ""
         for alias in node.names:
             name = _dotted(alias.name)
             bound = alias.asname.name.value if isinstance(
                 getattr(alias.asname, "name", None), cst.Name) else name
-            if module == "os" and name in ("environ", "getenv") or module == "ldap":
+            if module == "os" and name in ("environ", "getenv") or module == "ldap" or \
+                    f"{module}.{name}" in _NAMESPACE:
                 value: Value = Ref(f"{module}.{name}", alias, self.stmt)
+            elif name == "VERSION" and self.netbox_version is not None and (
+                    written == "settings" and node.relative or module == "netbox.settings"):
+                # NetBox's own release number (netbox/settings.py): the target release
+                value = self.lit(self.netbox_version, alias)
             else:
                 value = self.unknown(alias)
             self.bind_name(bound, [value], alias, kind=IMPORT)
