@@ -80,8 +80,10 @@ class Calls(Walker):
             return self.unknown(node)
         body = node.body
         statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
-        smalls = [small for statement in statements
-                  for small in getattr(statement, "body", [None])]
+        if not all(isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+                   for statement in statements):
+            return self.unknown(node)
+        smalls = [small for statement in statements for small in statement.body]
         if smalls and isinstance(smalls[0], cst.Expr) and \
                 isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString)):
             smalls = smalls[1:]  # the docstring
