@@ -424,3 +424,37 @@ def test_truthiness_helper_gives_a_boolean_and_its_default():
 def test_helpers_are_not_followed_into_recursion():
     result = facts("def f(x):\n    return f(x)\nX = f(1)\n")
     assert [type(v).__name__ for v in result.values("X")] == ["Unknown"]
+
+
+class _NovelExpression(cst.Name):
+    """Stands for a libcst node type a future libcst adds and the evaluator does not know."""
+
+
+def _novel_module() -> cst.Module:
+    module = cst.parse_module("SECRET_KEY = placeholder\n")
+    assign = module.body[0].body[0]
+    novel = _NovelExpression("placeholder")
+    return module.with_changes(body=[module.body[0].with_changes(
+        body=[assign.with_changes(value=novel)])])
+
+
+def test_strict_mode_raises_on_an_unknown_node_type(monkeypatch):
+    from flake8_netbox.evaluator import bindings
+
+    monkeypatch.setattr(bindings, "STRICT", True)
+    with pytest.raises(NotImplementedError, match="_NovelExpression"):
+        evaluate(_novel_module())
+
+
+def test_production_degrades_to_unknown(monkeypatch):
+    from flake8_netbox.evaluator import bindings
+
+    monkeypatch.setattr(bindings, "STRICT", False)
+    assert [type(v).__name__ for v in evaluate(_novel_module()).values("SECRET_KEY")] == \
+        ["Unknown"]
+
+
+def test_the_suite_runs_in_strict_mode():
+    from flake8_netbox.evaluator import bindings
+
+    assert bindings.STRICT  # tests/conftest.py sets FLAKE8_NETBOX_STRICT=1
