@@ -385,6 +385,14 @@ def test_what_is_not_a_read(code):
     assert not facts("HELPER = 1\n" + code).is_read("HELPER")
 
 
+@pytest.mark.parametrize("code", [
+    "if False:\n    X = HELPER\n",
+    "if True:\n    pass\nelif HELPER:\n    pass\nelse:\n    X = HELPER\n",
+])
+def test_reads_in_arms_that_never_run_are_reads(code):
+    assert facts("HELPER = 1\n" + code).is_read("HELPER")
+
+
 def test_fullwidth_read_is_a_read():
     assert facts("HELPER = 1\nX = ＨＥＬＰＥＲ\n").is_read("HELPER")
 

@@ -190,9 +190,13 @@ class Statements(Walker):
             if truth is True:
                 arms.append(current.body)
                 decided = True
+                if current.orelse is not None:
+                    self.defer(current.orelse)  # never runs, but what it reads is read
                 break
             if truth is None:
                 arms.append(current.body)
+            else:
+                self.defer(current.body)
             current = current.orelse
         if not decided:
             arms.append(current.body if isinstance(current, cst.Else) else None)
