@@ -207,6 +207,8 @@ if os.environ.get('X'):
     DEBUG = True
 """,
     "the arm that runs is kept whole": HEAD + KEY + """\
+_LAB = False
+CORS_ORIGIN_ALLOW_ALL = True if _LAB else False
 if True:
     DEBUG = True  # NBX401
 if 0:

@@ -497,8 +497,14 @@ class Expressions(Walker):
         return self.unknown(node)
 
     def eval_IfExp(self, node: cst.IfExp) -> List[Value]:
-        self.eval(node.test)
-        return self.eval(node.body) + self.eval(node.orelse)
+        """``a if c else b``: the side Python takes when ``c`` is known in every run (see
+        ``decide``), else both."""
+        truth = self.decide(node.test)
+        if truth is None:
+            return self.eval(node.body) + self.eval(node.orelse)
+        taken, skipped = (node.body, node.orelse) if truth else (node.orelse, node.body)
+        self.defer(skipped)
+        return self.eval(taken)
 
     def eval_NamedExpr(self, node: cst.NamedExpr) -> List[Value]:
         values = self.eval(node.value)
