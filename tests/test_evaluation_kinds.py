@@ -468,3 +468,118 @@ def test_the_suite_runs_in_strict_mode():
     from flake8_netbox.evaluator import bindings
 
     assert bindings.STRICT  # tests/conftest.py sets FLAKE8_NETBOX_STRICT=1
+
+
+#: Edge forms of what this round added (f-string fields and specs, format and %, slices, chained
+#: comparisons, helpers, del, VERSION and packaging, raise arms, star imports, escapes, NFKC),
+#: each run alone and after the others, for two releases: findings or silence, never an error
+#: (the suite runs in strict mode, so a node type nobody listed is an error too).
+CONSTRUCTS = [
+    "X = f'{A!r:{W}}'",
+    "X = f'{A=}'",
+    "X = f'{{}}{A}'",
+    "X = rf'\\d{A}'",
+    "X = b'%s' % (b'a',)",
+    "X = '%*d' % (5, 1)",
+    "X = '%(a)s' % {'a': A}",
+    "X = '{0.real}'.format(1)",
+    "X = '{:{}}'.format('a', 5)",
+    "X = ''.join('abc')",
+    "X = ''.join([A, 'b'])",
+    'X = A[::2]',
+    "X = A[1:'x']",
+    'X = [1,2][0:1]',
+    'X = (1 < 2 < A)',
+    'X = 1 < 2 > 0',
+    'X = A if B else C',
+    "X = 'a' if 1 else 'b'",
+    'def f(a, b=1, *c, d, **e): return a',
+    'def g(a, /, b): return a',
+    'def h(): return h()',
+    'def k(x=A): return os.environ.get(x)',
+    'X = k()',
+    'X = f(1)',
+    'X = g(1, 2)',
+    'X = k(x=1, y=2)',
+    'lambda: A',
+    'async def z(): return 1',
+    'class C: X = A',
+    '@dec\ndef d(): return 1',
+    'X = d()',
+    'del A',
+    'del A, B',
+    'del A[0]',
+    'del (A)',
+    'if A: del B',
+    'for i in []: del A',
+    'from .settings import VERSION',
+    'from netbox.settings import VERSION as V',
+    'from packaging import version',
+    'from packaging.version import parse',
+    'import packaging.version',
+    "X = version.parse(VERSION) < version.parse('3')",
+    "X = parse('abc') > parse(VERSION)",
+    'X = packaging.version.Version(VERSION).release',
+    "X = tuple(map(int, VERSION.split('.')[:2]))",
+    'X = map(str, [1, 2])',
+    'X = map(lambda q: q, [1])',
+    "if VERSION < '3': raise Exception()",
+    'try: raise ValueError\nexcept ValueError: A = 1',
+    'while True: raise SystemExit',
+    'with x: raise E',
+    "match A:\n    case {'k': v, **rest}: B = v\n    case [1, *r]: B = r\n    case _: raise E",
+    'from .base import *',
+    "A['k'] = 1",
+    'B.update(x=1)',
+    "C.setdefault('k', 2)",
+    "D['a']['b'] = 3",
+    'E += [1]',
+    'globals().update(A)',
+    "vars()['X'] = 1",
+    "X = globals().get('A')",
+    'import sys as s\ns.modules[__name__].X = 1',
+    "A = os.environ.get('A') or os.environ.get('B') or os.getenv('C') or 'd'",
+    'X = not not not A',
+    'ＸＹ = 1',
+    'X = ＸＹ',
+    'X = (yield)',
+    'X = [*A, *B]',
+    "X = {**A, 'k': 1}",
+    'X: int',
+    'X: int = A',
+    'if 0: pass\nelif A: X = 1\nelse: raise E',
+    'if []: X = 1',
+    'if {}: X = 1\nelse: X = 2',
+    "X = f'{A:>99999999999}'",
+    "X = '{:>99999999999}'.format(1)",
+    "X = '%99999999999s' % 'a'",
+    "A = 'a' * 50000\nX = f'{A}{A}{A}'",
+    "X = ''.join([A] * 3)",
+    "X = f'{1:{2}}'",
+    "X = f'{A!s:<{W}}'",
+    'X = f"{\'a\' \'b\'}"',
+    "X = f'''{A}\n'''",
+    "SECRET_KEY = f'{A}'",
+    "DATABASE = {'PASSWORD': f'{A}-x'}",
+    "REDIS = {'tasks': {'DATABASE': int(f'{A}')}}",
+]
+HEADS = ["import os\nA = 'v'\nB = {}\nC = {}\nD = {'a': {}}\nE = []\nW = 3\n"
+         "ALLOWED_HOSTS = ['x']\n", "import os\nALLOWED_HOSTS = ['x']\n"]
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize("release", ["4.7", "2.10"])
+def test_edge_constructs_give_findings_or_silence(head, release):
+    from flake8_netbox.checker import check_source
+    from flake8_netbox.releases import parse_release
+
+    runnable = []
+    for construct in CONSTRUCTS:
+        try:
+            compile(head + construct + "\n", "configuration.py", "exec")
+        except SyntaxError:
+            continue
+        runnable.append(construct)
+        check_source(head + construct + "\n", parse_release(release))
+    assert len(runnable) > 80
+    check_source(head + "\n".join(runnable) + "\n", parse_release(release))
