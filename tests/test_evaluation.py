@@ -12,7 +12,7 @@ import pytest
 
 from helpers import as_configuration, expected_markers, lint, shifted
 
-SELECT = "--select=NBX1,NBX2,NBX3,NBX004,NBX006"  # not NBX001/3/5: snippets are partial
+SELECT = "--select=NBX000,NBX1,NBX2,NBX3,NBX004,NBX006"  # not NBX001/3/5: snippets are partial
 
 CASES = {
     "name bound earlier": """\
