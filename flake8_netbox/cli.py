@@ -447,11 +447,15 @@ def _deferred_spans(filename: str, stdin_name: str
     elsewhere, so that an undefined name proves nothing."""
     import tokenize
 
-    if filename in ("-", "stdin", stdin_name):
-        return None  # standard input was read once by flake8; F821 there stays unverified
     try:
-        with tokenize.open(filename) as handle:
-            tree = ast.parse(handle.read())
+        if filename in ("-", "stdin", stdin_name):
+            from flake8.utils import stdin_get_value  # flake8 keeps what it read from stdin
+
+            source = stdin_get_value()
+        else:
+            with tokenize.open(filename) as handle:
+                source = handle.read()
+        tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError, UnicodeError):
         return None
     spans = []

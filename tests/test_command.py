@@ -95,6 +95,14 @@ def test_undefined_names_netbox_never_meets_are_not_reported(tmp_path):
     assert proc.returncode == 1 and "F821 undefined name 'undefined_name'" in proc.stdout
 
 
+def test_undefined_name_on_standard_input(tmp_path):
+    source = GOOD + "EXTRA_PLUGINS.append('x')\n\ndef later():\n    return undefined_later\n"
+    proc = run(["-", "--stdin-display-name", "configuration.py"], tmp_path, source)
+    assert proc.returncode == 1
+    assert [code for _, _, code in found(proc.stdout)] == ["F821"], proc.stdout
+    assert "'EXTRA_PLUGINS'" in proc.stdout
+
+
 def test_start_up_codes_survive_the_users_selection(tmp_path):
     (tmp_path / "configuration.py").write_text(BAD + "X = undefined_name\n")
     proc = run(["--select", "NBX301", "configuration.py"], tmp_path)
