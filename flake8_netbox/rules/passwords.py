@@ -71,6 +71,13 @@ def secret_places(ctx: Context) -> List[Tuple[str, Value]]:
                 found.append((path, value))
         if _SECRET_NAME.match(name):
             found.extend((name, slot.value) for slot in ctx.slots(name))
+    # libpq's and redis-py's own options: DATABASE OPTIONS {'password': ...}, REDIS KWARGS.
+    for path, value, _ in walk(ctx, [n for n in ("DATABASE", "DATABASES", "REDIS")
+                                     if n in ctx.facts.names]):
+        key = _last_key(path)
+        if key is not None and ("['OPTIONS']" in path or "['KWARGS']" in path) and \
+                _SECRET_KEY.search(key):
+            found.append((path, value))
     return [(path, value) for path, value in found if not missing_f_prefix(ctx, value)]
 
 
@@ -132,8 +139,9 @@ class HardcodedPassword(Rule):
         "_PASSWORD or _SECRET (SOCIAL_AUTH_..._SECRET); URLs with a password anywhere in a "
         "setting (a REDIS section's URL 'redis://:pw@host:6379/0', 'rediss://user:pw@...', "
         "'postgresql://user:pw@host/db', DATABASE OPTIONS); secret-like keys (*SECRET*, "
-        "*PASSWORD*, *_TOKEN, *_PRIVATE_KEY, account_key) in STORAGE_CONFIG, STORAGES and the "
-        "REMOTE_AUTH_* and SOCIAL_AUTH_* dicts. The message names the setting, never the value. "
+        "*PASSWORD*, *_TOKEN, *_PRIVATE_KEY, account_key) in STORAGE_CONFIG, STORAGES, the "
+        "REMOTE_AUTH_* and SOCIAL_AUTH_* dicts, a database's OPTIONS and a REDIS section's "
+        "KWARGS. The message names the setting, never the value. "
         "The empty string means 'no password' (peer or trust authentication) and is never "
         "reported; a '{name}' string missing its f prefix is NBX506's."
     )
@@ -141,6 +149,8 @@ class HardcodedPassword(Rule):
         "DATABASE = {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}\n",
         "DATABASE = {'NAME': 'netbox', 'PASSWORD': ''}  # peer authentication\n",
         "REDIS = {'tasks': {'URL': 'redis://redis.example.com:6379/0'}}\n",
+        "DATABASE = {'NAME': 'netbox', 'OPTIONS': {'sslmode': 'require', "
+        "'passfile': '/etc/netbox/.pgpass'}}\n",
         "STORAGE_CONFIG = {'AWS_ACCESS_KEY_ID': 'AKIAEXAMPLEKEYID0000',\n"
         "                  'AWS_SECRET_ACCESS_KEY': os.environ['AWS_SECRET_ACCESS_KEY']}\n",
     )
@@ -151,6 +161,8 @@ class HardcodedPassword(Rule):
         "SOCIAL_AUTH_GITHUB_SECRET = 'aa11bb22cc33dd44'  # NBX301\n",
         "REDIS = {\n    'tasks': {'URL': 'rediss://netbox:s3cr3t-Pw@redis.example.com:6380/0'},"
         "  # NBX301\n    'caching': {'URL': os.environ['REDIS_CACHE_URL']},\n}\n",
+        "DATABASE = {\n    'NAME': 'netbox',\n"
+        "    'OPTIONS': {'password': 'pg-Secret-2024'},  # NBX301\n}\n",
         "STORAGES = {'default': {\n    'BACKEND': 'storages.backends.s3.S3Storage',\n"
         "    'OPTIONS': {\n        'access_key': 'AKIAEXAMPLEKEYID0000',\n"
         "        'secret_key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',  # NBX301\n"
