@@ -18,8 +18,12 @@ from helpers import parse
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRIPT = Path(sys.executable).with_name("flake8-netbox")
 BAD = (FIXTURES / "netbox35_tasks.py").read_text()
-EXPECTED = [(4, "NBX402"), (9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"),
-            (40, "NBX301"), (42, "NBX006")]
+_FOUND = [(4, "NBX402"), (9, "NBX302"), (24, "NBX201"), (32, "NBX102"), (34, "NBX006"),
+          (40, "NBX301"), (42, "NBX006")]
+#: At the default release (4.5+) the file also lacks API_TOKEN_PEPPERS (NBX104 on line 1); at
+#: 3.5 it lacks LOGIN_REQUIRED, whose default there is False (NBX404 on line 1).
+EXPECTED = sorted(_FOUND + [(1, "NBX104")])
+EXPECTED_35 = sorted(_FOUND + [(1, "NBX404")])
 PASSWORD_LINE = "    'PASSWORD': 'smtp-secret-value',  # NBX301"
 
 
@@ -54,7 +58,7 @@ def test_named_file_is_checked_whatever_its_name(tmp_path):
     (tmp_path / "netbox_prod.py").write_text(BAD)
     (tmp_path / "settings.py").write_text("ALLOWED_HOSTS = []\nSECRET_KEY = 'x'\n")
     proc = run(["netbox_prod.py"], tmp_path)
-    assert codes(proc.stdout) == EXPECTED
+    assert codes(proc.stdout) == _FOUND  # one file named on the command line: no line-1 findings
     assert run(["."], tmp_path).stdout == ""  # not named configuration.py: not searched
 
 
@@ -63,24 +67,24 @@ def test_only_nbx_codes_whatever_the_project_selects(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nselect = E,W,F\nextend-select = E225\n"
                                         "netbox-version = 3.5\n")
     proc = run(["configuration.py"], tmp_path)
-    assert codes(proc.stdout) == EXPECTED
+    assert codes(proc.stdout) == EXPECTED_35
 
 
 def test_opt_in_codes_from_the_project_config_are_kept(tmp_path):
     (tmp_path / "configuration.py").write_text(BAD)
     (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = B950, NBX303\n"
                                         "netbox-version = 3.5\n")
-    assert codes(run([], tmp_path).stdout) == sorted(EXPECTED + [(32, "NBX303")])
+    assert codes(run([], tmp_path).stdout) == sorted(EXPECTED_35 + [(32, "NBX303")])
     (tmp_path / "setup.cfg").write_text("[flake8]\nnetbox-version = 3.5\n")
-    assert codes(run([], tmp_path).stdout) == EXPECTED
+    assert codes(run([], tmp_path).stdout) == EXPECTED_35
     assert codes(run(["--extend-select=NBX303"], tmp_path).stdout) == \
-        sorted(EXPECTED + [(32, "NBX303")])
+        sorted(EXPECTED_35 + [(32, "NBX303")])
 
 
 def test_project_netbox_options_apply(tmp_path):
     (tmp_path / "configuration.py").write_text((FIXTURES / "netbox26_flat.py").read_text())
     (tmp_path / "tox.ini").write_text("[flake8]\nnetbox-version = 2.6\n")
-    assert {r.code for r in parse(run([], tmp_path).stdout)} == {"NBX201", "NBX301"}
+    assert {r.code for r in parse(run([], tmp_path).stdout)} == {"NBX201", "NBX301", "NBX404"}
     proc = run(["--netbox-version", "4.6"], tmp_path)
     assert "NBX005" in {r.code for r in parse(proc.stdout)}
 

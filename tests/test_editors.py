@@ -29,6 +29,7 @@ EXPECTED = sorted([
     (*position("'db-password-in-git'"), "NBX301"),
     (*position("0}", 2), "NBX201"),
     (*position("'fallback-key'"), "NBX302"),
+    (1, 1, "NBX104"),  # 4.6: no API_TOKEN_PEPPERS
 ])
 FORMAT = "--format=%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 

@@ -124,6 +124,7 @@ ALLOWED_HOSTS = ['netbox.example.org']
 DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}}
 REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}
 SECRET_KEY = os.environ['SECRET_KEY']
+API_TOKEN_PEPPERS = {1: os.environ['API_TOKEN_PEPPER_1']}
 """
 COOKIES = "SESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\n"
 

@@ -63,6 +63,7 @@ def test_stdin_same_as_file_with_crlf_and_bom(tmp_path):
     (tmp_path / "configuration.py").write_bytes(data)
     on_disk = flake8_subprocess(["--select=NBX", "configuration.py"], tmp_path)
     piped = subprocess.run([sys.executable, "-m", "flake8", "--select=NBX",
+                            "--extend-ignore=NBX104",
                             "--stdin-display-name=configuration.py", "-"], cwd=tmp_path,
                            input=data, capture_output=True)
     assert on_disk.stdout.encode() == piped.stdout.replace(b"\r\n", b"\n")
@@ -82,8 +83,9 @@ def test_noqa_on_one_line_of_a_multiline_dict(tmp_path):
     (["--select=NBX301"], [(6, "NBX301")]),
     (["--select=NBX", "--extend-ignore=NBX301"], [(10, "NBX201"), (12, "NBX101")]),
     (["--select=NBX2,NBX1"], [(10, "NBX201"), (12, "NBX101")]),
+    # a file's per-file-ignores replace the ignore list: NBX104 (no peppers) is back
     (["--select=NBX", "--per-file-ignores=configuration.py:NBX101"],
-     [(6, "NBX301"), (10, "NBX201")]),
+     [(1, "NBX104"), (6, "NBX301"), (10, "NBX201")]),
 ])
 def test_selection(args, expected, tmp_path):
     (tmp_path / "configuration.py").write_text(BAD)
@@ -105,7 +107,7 @@ def test_version_from_config_file(config_name, tmp_path):
     (tmp_path / "configuration.py").write_text(FLAT_26)
     (tmp_path / config_name).write_text("[flake8]\nnetbox-version = 2.6\n")
     _, results, _ = flake8_inprocess(["--select=NBX", "configuration.py"], tmp_path)
-    assert {r.code for r in results} == {"NBX201", "NBX301"}
+    assert {r.code for r in results} == {"NBX201", "NBX301", "NBX404"}
     (tmp_path / config_name).write_text("[flake8]\nnetbox-version = 4.6\n")
     _, results, _ = flake8_inprocess(["--select=NBX", "configuration.py"], tmp_path)
     assert "NBX005" in {r.code for r in results}
@@ -164,7 +166,7 @@ def test_jobs_give_the_same_results(tmp_path):
     parallel = flake8_subprocess(["--select=NBX", "--jobs=2", "."], tmp_path)
     assert serial.returncode == parallel.returncode == 1
     assert sorted(serial.stdout.splitlines()) == sorted(parallel.stdout.splitlines())
-    assert len(parse(serial.stdout)) == 12
+    assert len(parse(serial.stdout)) == 18  # NBX201, NBX301 and NBX404 (line 1) in each
 
 
 def test_unrelated_configuration_is_silent(tmp_path):

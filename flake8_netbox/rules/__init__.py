@@ -25,12 +25,14 @@ from flake8_netbox.rules.redis import SharedDatabase, WrongLayout
 from flake8_netbox.rules.required import BothDatabaseSettings, MissingEntry, MissingSetting
 from flake8_netbox.rules.secret_key import BadPeppers, ShortSecretKey, WeakSecretKey
 from flake8_netbox.rules.slips import MissingFPrefix, SharedEnvironmentVariable
+from flake8_netbox.rules.startup import MissingPeppers
 from flake8_netbox.rules.types import EnvironmentBoolean, WrongType
 
 ALL_RULES: Tuple[Type[Rule], ...] = tuple(sorted(
     (
         MissingSetting, BothDatabaseSettings, MissingEntry, WrongType, WrongLayout,
         EnvironmentBoolean, TemplatePlaceholder, ShortSecretKey, WeakSecretKey, BadPeppers,
+        MissingPeppers,
         SharedDatabase,
         HardcodedPassword, SecretFallback, SecretLiteral, DebugOn, WildcardHost, CorsAnyOrigin,
         AnonymousAccess, RedisTlsUnverified, NoPasswordValidators, InsecureCookies,

@@ -6,9 +6,14 @@ from typing import Iterator
 
 from flake8_netbox.netbox import Release, reads
 from flake8_netbox.patterns import prefix_matches
-from flake8_netbox.rules.base import (Context, Finding, Rule, can_be, list_items, present_values,
-                                      where)
+from flake8_netbox.rules.base import (Context, Example, Finding, Rule, can_be, list_items,
+                                      present_values, where)
 from flake8_netbox.values import DictV, ListV, Lit
+
+#: First release whose LOGIN_REQUIRED defaults to True (False up to 4.0.1: settings.py).
+LOGIN_REQUIRED_BY_DEFAULT = Release(4, 0, 2)
+#: First release with default password validators (AUTH_PASSWORD_VALIDATORS was [] before).
+PASSWORD_VALIDATORS_BY_DEFAULT = Release(4, 1, 0)
 
 #: Origins no regular expression meant for one's own sites matches: one that matches both
 #: accepts any web site (the "null" origin of sandboxed pages is not required).
@@ -102,17 +107,27 @@ def _matches_any(pattern: str) -> bool:
 class AnonymousAccess(Rule):
     code = "NBX404"
     name = "anonymous-or-blanket-read-access"
-    summary = "EXEMPT_VIEW_PERMISSIONS contains '*', or LOGIN_REQUIRED is False."
+    summary = ("EXEMPT_VIEW_PERMISSIONS contains '*', or LOGIN_REQUIRED is False (or left unset "
+               "before NetBox 4.0.2, whose default is False).")
     why = (
         "EXEMPT_VIEW_PERMISSIONS = ['*'] makes every object type readable without a "
         "permission, and with LOGIN_REQUIRED False that includes visitors who are not logged "
         "in: the whole inventory (addresses, circuits, contacts, configuration contexts) is "
-        "open to anyone who reaches NetBox. Exempt only the models that must be public."
+        "open to anyone who reaches NetBox. Exempt only the models that must be public. "
+        "LOGIN_REQUIRED defaults to False up to NetBox 4.0.1 and to True from 4.0.2 "
+        "(settings.py at each tag), so on those older releases leaving it unset is the same "
+        "as False: reported at line 1 of a closed module that never sets it (not in a module "
+        "that can receive names from elsewhere, nor in one part of a split configuration)."
     )
-    valid = ("LOGIN_REQUIRED = True\nEXEMPT_VIEW_PERMISSIONS = ['dcim.site', 'dcim.region']\n",)
+    valid = (
+        "LOGIN_REQUIRED = True\nEXEMPT_VIEW_PERMISSIONS = ['dcim.site', 'dcim.region']\n",
+        Example("ALLOWED_HOSTS = ['netbox.example.com']\n", "4.0.2"),
+        Example("from .base import *\nALLOWED_HOSTS = ['netbox.example.com']\n", "3.7"),
+    )
     invalid = (
         "EXEMPT_VIEW_PERMISSIONS = ['*']  # NBX404\n",
         "LOGIN_REQUIRED = False  # NBX404\n",
+        Example("ALLOWED_HOSTS = ['netbox.example.com']  # NBX404\n", "3.7"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -120,10 +135,18 @@ class AnonymousAccess(Rule):
             if isinstance(item, Lit) and item.value == "*":
                 yield self.at("EXEMPT_VIEW_PERMISSIONS contains '*': every object type is "
                               "readable without a permission", *where(item))
-        if reads("LOGIN_REQUIRED", ctx.release):
-            for value in can_be(ctx.facts.values("LOGIN_REQUIRED"), False):
-                yield self.at_value("LOGIN_REQUIRED can be False: visitors who are not logged "
-                                    "in can read NetBox", value)
+        if not reads("LOGIN_REQUIRED", ctx.release):
+            return
+        if not ctx.is_bound("LOGIN_REQUIRED"):
+            if ctx.release < LOGIN_REQUIRED_BY_DEFAULT and ctx.whole and not ctx.open_world:
+                yield self.at_module(f"LOGIN_REQUIRED is not set, and NetBox {ctx.release} "
+                                     "then lets visitors who are not logged in read NetBox "
+                                     "(it defaults to True only from 4.0.2); set "
+                                     "LOGIN_REQUIRED = True")
+            return
+        for value in can_be(ctx.facts.values("LOGIN_REQUIRED"), False):
+            yield self.at_value("LOGIN_REQUIRED can be False: visitors who are not logged "
+                                "in can read NetBox", value)
 
 
 class RedisTlsUnverified(Rule):
@@ -154,24 +177,37 @@ class RedisTlsUnverified(Rule):
 class NoPasswordValidators(Rule):
     code = "NBX406"
     name = "no-password-validators"
-    summary = "AUTH_PASSWORD_VALIDATORS is empty (local passwords of any length)."
+    summary = ("AUTH_PASSWORD_VALIDATORS = [] switches off the validators NetBox 4.1+ applies "
+               "by default.")
     why = (
-        "Since 4.1 NetBox requires local passwords of at least 12 characters with letters and "
-        "digits; an empty AUTH_PASSWORD_VALIDATORS removes every check, so 'a' becomes a valid "
-        "password for a superuser."
+        "From NetBox 4.1, local passwords must by default have at least 12 characters and at "
+        "least one digit, one uppercase and one lowercase letter (settings.py's default "
+        "AUTH_PASSWORD_VALIDATORS: Django's MinimumLengthValidator with min_length 12 and "
+        "NetBox's AlphanumericPasswordValidator). An empty AUTH_PASSWORD_VALIDATORS removes "
+        "both, so 'a' becomes a valid password for a superuser. NetBox's own example file "
+        "sets it to [] since 4.1. Before 4.1 NetBox's default is [] itself, so the setting "
+        "changes nothing there and is not reported."
     )
-    valid = ("AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation."
-             "MinimumLengthValidator', 'OPTIONS': {'min_length': 14}},\n]\n",)
-    invalid = ("AUTH_PASSWORD_VALIDATORS = []  # NBX406\n",)
+    valid = (
+        "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation."
+        "MinimumLengthValidator', 'OPTIONS': {'min_length': 14}},\n]\n",
+        Example("AUTH_PASSWORD_VALIDATORS = []\n", "4.0"),
+    )
+    invalid = ("AUTH_PASSWORD_VALIDATORS = []  # NBX406\n",
+               Example("AUTH_PASSWORD_VALIDATORS = []  # NBX406\n", "4.1.0"))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if not reads("AUTH_PASSWORD_VALIDATORS", ctx.release):
+        if not reads("AUTH_PASSWORD_VALIDATORS", ctx.release) or \
+                ctx.release < PASSWORD_VALIDATORS_BY_DEFAULT:
             return
         for value in ctx.facts.values("AUTH_PASSWORD_VALIDATORS"):
             if isinstance(value, ListV) and not value.items and not value.open and \
                     value.fallback_of is None:
-                yield self.at_value("AUTH_PASSWORD_VALIDATORS is empty: local passwords of any "
-                                    "length are accepted", value)
+                yield self.at_value(
+                    f"AUTH_PASSWORD_VALIDATORS is empty: it switches off NetBox {ctx.release}'s "
+                    "default validators (a minimum length of 12; at least one digit, one "
+                    "uppercase and one lowercase letter), so local passwords of any length are "
+                    "accepted", value)
 
 
 class InsecureCookies(Rule):

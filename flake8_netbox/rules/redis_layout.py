@@ -43,7 +43,8 @@ def analyse(redis: DictV, release: Release, may_be_incomplete: bool) -> Layout:
 
     if flat:
         wrong.append((f"REDIS uses NetBox 2.6's flat layout; NetBox {release} reads "
-                      f"{_names(_required_task(layout), 'caching')} sections", *here))
+                      f"{_names(_required_task(layout), 'caching')} sections and refuses to "
+                      "start without them", *here))
         return Layout([], wrong, None, True)
 
     task_key: Optional[str] = None
@@ -52,7 +53,7 @@ def analyse(redis: DictV, release: Release, may_be_incomplete: bool) -> Layout:
             task_key = "tasks"
         elif "webhooks" in keys:
             wrong.append(("REDIS['webhooks'] was renamed 'tasks' in NetBox 2.7.11 and is "
-                          f"ignored since 2.9: NetBox {release} fails with a missing 'tasks' "
+                          f"ignored since 2.9: NetBox {release} refuses to start without a 'tasks' "
                           "section; rename the key to 'tasks'",
                           *key_location(redis, "webhooks")))
         else:

@@ -6,9 +6,16 @@ from typing import Iterator
 
 from flake8_netbox import netbox
 from flake8_netbox.rules import redis_layout
+from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
                                       sub_dicts)
-from flake8_netbox.values import DictV, compatible
+from flake8_netbox.rules.startup import is_empty
+from flake8_netbox.values import DictV, Env, ListV, Lit, compatible
+
+#: NetBox 4.3.0 introduced STORAGES and the inverted STORAGE_BACKEND check (still in 4.7.3).
+STORAGE_CHECK_FROM = Release(4, 3, 0)
+#: NetBox 4.4.2 moved Sentry to SENTRY_CONFIG and refuses SENTRY_ENABLED without its 'dsn'.
+SENTRY_DSN_FROM = Release(4, 4, 2)
 
 _COMPLETE = """\
 ALLOWED_HOSTS = ['netbox.example.com']
@@ -71,27 +78,40 @@ class MissingSetting(Rule):
 
 class BothDatabaseSettings(Rule):
     code = "NBX002"
-    name = "database-and-databases"
-    summary = "Both DATABASE and DATABASES are set (NetBox 4.3+ refuses to start)."
+    name = "refused-setting-combination"
+    summary = ("Settings NetBox refuses to see together or alone: DATABASE with DATABASES "
+               "(4.3+), STORAGE_BACKEND without STORAGES (4.3.0-4.7.3).")
     why = (
         "From NetBox 4.3 the database connection is given either as DATABASE (the older, single "
         "connection) or as DATABASES (aliases with a 'default'). When both are set NetBox "
         "cannot tell which one is meant and refuses to start. Settings bound in different arms "
-        "of one if/else never exist together and are not reported."
+        "of one if/else never exist together and are not reported. "
+        "NetBox 4.3.0 up to and including 4.7.3 also refuse to start when STORAGE_BACKEND is "
+        "set (to anything but None) while STORAGES is not set or empty: the check in "
+        "settings.py is inverted (`if STORAGE_BACKEND is not None: if not STORAGES: raise "
+        "ImproperlyConfigured('STORAGE_BACKEND and STORAGES are both set, ...')`), so the "
+        "deprecated setting only works beside STORAGES, and there it is only warned about. "
+        "Move the backend to STORAGES['default']['BACKEND'] (and STORAGE_CONFIG to its "
+        "OPTIONS)."
     )
     valid = (
         "DATABASES = {'default': {'NAME': 'netbox'}}\n",
         "if os.environ.get('LEGACY'):\n    DATABASE = {'NAME': 'netbox'}\n"
         "else:\n    DATABASES = {'default': {'NAME': 'netbox'}}\n",
+        Example("STORAGES = {'default': {'BACKEND': 'storages.backends.s3.S3Storage'}}\n", "4.7"),
+        Example("STORAGE_BACKEND = 'storages.backends.s3.S3Storage'\n", "4.2"),
     )
     invalid = (
         "DATABASE = {'NAME': 'netbox'}\n"
         "DATABASES = {'default': {'NAME': 'netbox'}}  # NBX002\n",
+        Example("ALLOWED_HOSTS = ['netbox.example.com']\n"
+                "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX002\n", "4.7"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         if not netbox.databases_allowed(ctx.release):
             return
+        yield from self._storage(ctx)
         single = ctx.facts.sites.get("DATABASE", [])
         multi = ctx.facts.sites.get("DATABASES", [])
         together = [(a, b) for a in single for b in multi if compatible(a.path, b.path)]
@@ -102,18 +122,38 @@ class BothDatabaseSettings(Rule):
         yield self.at("both DATABASE and DATABASES are set: NetBox refuses to start; keep "
                       "only DATABASES", later.stmt, later.node)
 
+    def _storage(self, ctx: Context) -> Iterator[Finding]:
+        """STORAGE_BACKEND without STORAGES: NetBox 4.3.0-4.7.3's inverted check."""
+        if ctx.release < STORAGE_CHECK_FROM:
+            return
+        storages = ctx.facts.values("STORAGES")
+        if ctx.is_bound("STORAGES"):
+            if not storages or not all(is_empty(v) for v in storages):
+                return
+        elif ctx.open_world or not ctx.whole:
+            return
+        for value in ctx.facts.values("STORAGE_BACKEND"):
+            if isinstance(value, Lit) and value.value is None or value.fallback_of is not None:
+                continue
+            if isinstance(value, (Lit, Env, DictV, ListV)):
+                yield self.at_value(
+                    f"STORAGE_BACKEND is set without STORAGES: NetBox {ctx.release} refuses to "
+                    "start (NetBox 4.3.0-4.7.3 raise 'STORAGE_BACKEND and STORAGES are both "
+                    "set'); configure STORAGES['default']['BACKEND'] instead", value)
+
 
 class MissingEntry(Rule):
     code = "NBX003"
     name = "missing-required-entry"
-    summary = ("A required entry is missing: a REDIS section, DATABASES['default'], or a "
-               "database's NAME.")
+    summary = ("A required entry is missing: a REDIS section, DATABASES['default'], a "
+               "database's NAME, or SENTRY_CONFIG's 'dsn' when Sentry is on.")
     why = (
         "NetBox refuses to start when REDIS lacks its task-queue section ('tasks'; 'webhooks' "
         "before 2.7.11) or its 'caching' section, or when DATABASES has no 'default' alias; "
         "Django cannot connect to PostgreSQL without a database NAME. A dict that may be "
         "completed elsewhere (unpacked from another dict, updated from an unknown value, or in "
-        "a file that imports names from elsewhere) is not reported."
+        "a file that imports names from elsewhere) is not reported. From 4.4.2 NetBox also "
+        "refuses to start when SENTRY_ENABLED is True and SENTRY_CONFIG has no 'dsn'."
     )
     valid = (
         "REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n"
@@ -125,6 +165,7 @@ class MissingEntry(Rule):
         "REDIS = {  # NBX003\n    'tasks': {'DATABASE': 0},\n}\n",
         "DATABASES = {'replica': {'NAME': 'netbox'}}  # NBX003\n",
         "DATABASE = {'USER': 'netbox', 'HOST': 'db'}  # NBX003\n",
+        Example("SENTRY_ENABLED = True\nSENTRY_CONFIG = {'sample_rate': 0.2}  # NBX003\n", "4.7"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -144,12 +185,41 @@ class MissingEntry(Rule):
                     yield from self._name(ctx, database, f"DATABASES[{alias!r}]")
         for database in ctx.dicts("DATABASE"):
             yield from self._name(ctx, database, "DATABASE")
+        yield from self._sentry_dsn(ctx)
+
+    def _sentry_dsn(self, ctx: Context) -> Iterator[Finding]:
+        """SENTRY_ENABLED True without SENTRY_CONFIG['dsn'] (settings.py, 4.4.2+)."""
+        if ctx.release < SENTRY_DSN_FROM:
+            return
+        enabled = [v for v in ctx.facts.values("SENTRY_ENABLED") if isinstance(v, Lit)
+                   and v.value is True and v.fallback_of is None]
+        if not enabled:
+            return
+        message = (f"SENTRY_ENABLED is True but SENTRY_CONFIG has no 'dsn': NetBox "
+                   f"{ctx.release} refuses to start; set SENTRY_CONFIG = {{'dsn': ...}}")
+        if not ctx.is_bound("SENTRY_CONFIG"):
+            if ctx.whole and not ctx.open_world:
+                yield self.at_value(message, enabled[0])
+            return
+        configs = ctx.facts.values("SENTRY_CONFIG")
+        if all(isinstance(c, DictV) and not ctx.may_be_incomplete(c) and _no_dsn(c)
+               for c in configs):
+            yield self.at_value(message, configs[0])
 
     def _name(self, ctx: Context, database: DictV, path: str) -> Iterator[Finding]:
         if not ctx.may_be_incomplete(database) and "NAME" not in database.entries:
             yield self.at(f"{path} has no NAME{_hint(database, 'NAME', netbox.DATABASE_KEYS)}: "
                           "Django cannot connect to PostgreSQL without the database's name",
                           database.stmt, database.node)
+
+
+def _no_dsn(config: DictV) -> bool:
+    """SENTRY_CONFIG without a 'dsn', or whose 'dsn' can only be an empty literal."""
+    entry = config.entries.get("dsn")
+    if entry is None:
+        return True
+    return all(isinstance(v, Lit) and not v.value and v.fallback_of is None
+               for v in entry.values())
 
 
 def _hint(container: DictV, wanted: str, known: object) -> str:

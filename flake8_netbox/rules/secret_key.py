@@ -8,6 +8,7 @@ from typing import Iterator
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH, Release, generate_advice
 from flake8_netbox.rules.base import (Context, Finding, Rule, is_literal_str,
                                       is_placeholder_literal, present_values)
+from flake8_netbox.rules.startup import is_empty
 from flake8_netbox.text import plural
 from flake8_netbox.values import DictV, Env, ListV, Lit, Value
 from flake8_netbox.weak_keys import weakness
@@ -103,6 +104,8 @@ class BadPeppers(Rule):
         if ctx.release < Release(4, 5, 0):
             return
         for value in ctx.facts.values("API_TOKEN_PEPPERS"):
+            if is_empty(value):
+                continue  # NetBox warns instead (`if API_TOKEN_PEPPERS:`): NBX104's
             if isinstance(value, (Lit, ListV, Env)) and value.fallback_of is None:
                 yield self.at_value("API_TOKEN_PEPPERS must be a dict of pepper IDs to "
                                     "strings: NetBox refuses to start", value)

@@ -14,6 +14,7 @@ from flake8_netbox.rules.base import (
     is_literal_str,
     present_values,
 )
+from flake8_netbox.rules.startup import REFUSES, SECRET_TYPE_FROM, refused_values
 from flake8_netbox.values import ENV_STR, ENV_TRUTHY, DictV, Env, ListV, Lit, Value
 
 
@@ -32,24 +33,34 @@ def _fails_closed(value: Value) -> bool:
 class WrongType(Rule):
     code = "NBX004"
     name = "unusable-value"
-    summary = "A required setting has a type or value NetBox cannot use."
+    summary = "A setting has a type or value NetBox cannot use (most: NetBox refuses to start)."
     why = (
         "NetBox passes these settings to Django and its Redis clients as they are. "
         "ALLOWED_HOSTS must be a list or tuple: a string (such as an environment variable "
         "that was never split) is read character by character, and an empty list or an empty "
         "host name makes Django answer every request with 400 Bad Request. SECRET_KEY must be "
-        "a string; DATABASE, DATABASES, REDIS and each REDIS section must be dicts. ADMINS "
+        "a string (NetBox 3.5+ refuses to start otherwise); DATABASE, DATABASES, REDIS and "
+        "each REDIS section must be dicts (NetBox refuses to start otherwise). ADMINS "
         "must be a list of (name, email) pairs up to NetBox 4.5 (Django unpacks each entry), and a "
         "list of e-mail addresses from 4.6 (Django 6.0; pairs still work, deprecated): "
-        "anything else loses every error e-mail. "
-        "Defaults of environment lookups that make NetBox refuse to start (an empty list) "
-        "are the safe failure and not reported."
+        "anything else loses every error e-mail. NetBox also "
+        "refuses to start on these values, each tested in its settings.py: DISK_BASE_UNIT or "
+        "RAM_BASE_UNIT other than 1000 or 1024 (4.2.6+), BULK_UPDATE_CHUNK_SIZE that is not a "
+        "positive int or None (4.7+), RQ_DEFAULT_TIMEOUT that is not a number of seconds or "
+        "a duration such as '1h' (4.7+), WEBHOOK_DEFAULT_TIMEOUT outside 1-3600 or not less "
+        "than RQ_DEFAULT_TIMEOUT (4.7+), and a RELEASE_CHECK_URL that Django's URLValidator "
+        "rejects (3.0+). Defaults of environment lookups that make NetBox refuse to start "
+        "(an empty list) are the safe failure and not reported."
     )
     valid = (
         "ALLOWED_HOSTS = ['netbox.example.com', 'localhost']\n",
         "ALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS', '').split(' ')\n",
         Example("ADMINS = [('NetBox admins', 'netbox-admins@example.com')]\n", "4.5"),
         "ADMINS = ['netbox-admins@example.com']  # Django 6.0 (NetBox 4.6) on\n",
+        Example("DISK_BASE_UNIT = 1024\nBULK_UPDATE_CHUNK_SIZE = None\n"
+                "RQ_DEFAULT_TIMEOUT = '1h'\nWEBHOOK_DEFAULT_TIMEOUT = 120\n"
+                "RELEASE_CHECK_URL = 'https://api.github.com/repos/netbox-community/netbox'\n",
+                "4.7"),
     )
     invalid = (
         "ALLOWED_HOSTS = []  # NBX004\n",
@@ -59,6 +70,12 @@ class WrongType(Rule):
         "SECRET_KEY = 1234567890  # NBX004\n",
         Example("ADMINS = ['netbox-admins@example.com']  # NBX004\n", "4.5"),
         "ADMINS = {'NetBox admins': 'netbox-admins@example.com'}  # NBX004\n",
+        Example("DISK_BASE_UNIT = 1000\nRAM_BASE_UNIT = 1048576  # NBX004\n", "4.7"),
+        Example("BULK_UPDATE_CHUNK_SIZE = 0  # NBX004\n", "4.7"),
+        Example("WEBHOOK_DEFAULT_TIMEOUT = 600  # NBX004\n", "4.7"),
+        Example("RQ_DEFAULT_TIMEOUT = '5 minutes'  # NBX004\n", "4.7"),
+        Example("RELEASE_CHECK_URL = 'api.github.com/repos/netbox-community/netbox'  # NBX004\n",
+                "4.7"),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -68,12 +85,15 @@ class WrongType(Rule):
             if isinstance(value, Env) and value.kind == ENV_STR or is_literal_str(value):
                 continue
             if isinstance(value, (Lit, DictV, ListV, Env)) and not _fails_closed(value):
-                yield self.at_value(f"SECRET_KEY is {describe(value)}: NetBox needs a string",
-                                    value)
+                refuses = (f"NetBox {ctx.release} {REFUSES}" if ctx.release >= SECRET_TYPE_FROM
+                           else "NetBox needs a string")
+                yield self.at_value(f"SECRET_KEY is {describe(value)}: {refuses}", value)
         yield from self._admins(ctx)
         for path, value in self._dict_settings(ctx):
             if isinstance(value, (Lit, ListV, Env)) and not _fails_closed(value):
-                yield self.at_value(f"{path} is {describe(value)}: NetBox needs a dict", value)
+                yield self.at_value(f"{path} is {describe(value)}: NetBox needs a dict and "
+                                    f"{REFUSES}", value)
+        yield from refused_values(self, ctx)
 
     def _allowed_hosts(self, ctx: Context) -> Iterator[Finding]:
         for slot in ctx.slots("ALLOWED_HOSTS"):
