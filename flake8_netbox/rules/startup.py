@@ -34,9 +34,8 @@ SECRET_TYPE_FROM = Release(3, 5, 0)  # SECRET_KEY must be a str (and 50+ charact
 #: None; NetBox's own default RQ_DEFAULT_TIMEOUT is 300 (settings.py, 4.7.3).
 RQ_QUEUE_DEFAULT_TIMEOUT = 180
 NETBOX_RQ_DEFAULT_TIMEOUT = 300
-#: rq.utils.parse_timeout: an int, a string of digits, or digits followed by d, h, m or s.
-_DURATION = re.compile(r"^(\d+)([dhms]?)$")
-_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+#: rq.utils.parse_timeout's units.
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _literal(value: Value) -> Optional[Lit]:
@@ -45,19 +44,26 @@ def _literal(value: Value) -> Optional[Lit]:
 
 
 def job_timeout(value: object) -> Tuple[bool, Optional[int]]:
-    """(parses, seconds) for RQ_DEFAULT_TIMEOUT as rq's parse_timeout and NetBox's
-    parse_job_timeout (settings_utils.py, 4.7.3) read it; seconds None means unbounded."""
-    if isinstance(value, bool) or value is None:
-        seconds: Optional[int] = None if value is None else int(value)
+    """(parses, seconds) for RQ_DEFAULT_TIMEOUT as NetBox 4.7.3's parse_job_timeout
+    (settings_utils.py) reads it through rq's parse_timeout: anything int() accepts, else
+    digits followed by a unit d, h, m or s; 0 and None mean rq's queue default (180 s), a
+    negative value no bound (seconds None)."""
+    seconds: Optional[int]
+    if value is None:
+        seconds = None
     elif isinstance(value, int):
-        seconds = value
-    elif isinstance(value, float):
         seconds = int(value)
-    elif isinstance(value, str):
-        match = _DURATION.match(value)
-        if not match:
-            return False, None
-        seconds = int(match.group(1)) * _SECONDS[match.group(2)]
+    elif isinstance(value, (str, bytes, float)):
+        try:
+            seconds = int(value)
+        except (ValueError, OverflowError):
+            if not isinstance(value, str):
+                return False, None
+            digits, unit = value[:-1], value[-1:].lower()
+            try:
+                seconds = int(digits) * _SECONDS[unit]
+            except (ValueError, KeyError):
+                return False, None
     else:
         return False, None
     if seconds is None or seconds == 0:

@@ -111,11 +111,12 @@ class WrongType(Rule):
                                                 host)
             elif isinstance(value, Env) and value.kind == ENV_STR:
                 yield self.at_value(
-                    f"ALLOWED_HOSTS is a string from ${value.var}: NetBox needs a list; split "
-                    f"it, e.g. os.environ['{value.var}'].split(' ')", value)
+                    f"ALLOWED_HOSTS is a string from ${value.var}: NetBox needs a list and "
+                    f"{REFUSES} (Django: 'must be a list or a tuple'); split it, e.g. "
+                    f"os.environ['{value.var}'].split(' ')", value)
             elif isinstance(value, (Lit, DictV)):
                 yield self.at_value(f"ALLOWED_HOSTS is {describe(value)}: NetBox needs a list "
-                                    "or tuple of host names", value)
+                                    f"or tuple of host names and {REFUSES}", value)
 
     def _admins(self, ctx: Context) -> Iterator[Finding]:
         """ADMINS. Django up to 5.2 (NetBox up to 4.5) does ``for name, address in ADMINS``
