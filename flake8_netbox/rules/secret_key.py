@@ -131,7 +131,7 @@ class BadPeppers(Rule):
             if len(pepper.value) < SECRET_KEY_MIN_LENGTH:
                 length = plural(len(pepper.value), "character")
                 yield self.at_value(f"an API token pepper is {length} long: "
-                                    "NetBox refuses fewer than 50; "
+                                    "NetBox refuses to start with fewer than 50; "
                                     + generate_advice(release), pepper)
             else:
                 reason = weakness(pepper.value)

@@ -226,17 +226,26 @@ def plugin_findings(sources: Sequence[str], release: str = PLUGIN_RELEASE
 def judge(server: "Server", source: str, env: Optional[Dict[str, str]] = None,
           full_env: Optional[Dict[str, str]] = None
           ) -> Tuple[Comparison, Verdict, List[Finding]]:
-    """NetBox's verdict on ``source`` with ``env`` against the plugin's findings. When they
-    disagree and ``full_env`` (every variable the file reads set) differs from ``env``, the
-    file is judged again with it: agreement there explains the first result."""
+    """NetBox's verdict on ``source`` with ``env`` against the plugin's findings. When NetBox
+    refuses and the plugin says nothing, the file is judged again with ``full_env`` (every
+    variable it reads set), then with a usable value for each: agreement there explains the
+    first result as a fact of the deployment (a variable unset, or its value)."""
     verdict = server.check(source, env or {})
     (findings,) = plugin_findings([source])
     result = compare(verdict, findings, open_module=is_open(source))
-    if not result.agree and full_env is not None and full_env != (env or {}) and \
-            result.kind == "missed-refusal":
-        again = compare(server.check(source, full_env), findings)
-        if again.agree and again.kind == "agree":
-            result = compare(verdict, findings, env_unset=True)
+    if not result.agree and full_env is not None and result.kind == "missed-refusal":
+        if full_env != (env or {}):
+            again = compare(server.check(source, full_env), findings)
+            if again.kind == "agree":
+                return compare(verdict, findings, env_unset=True), verdict, findings
+        usable = {name: plausible(name) for name in full_env}
+        if usable and usable != full_env:
+            again = compare(server.check(source, usable), findings)
+            if again.kind == "agree":
+                # the variable's value (a short SECRET_KEY in the environment): a fact of
+                # the deployment, which the plugin cannot see
+                return (Comparison(True, "explained-environment-value", result.detail),
+                        verdict, findings)
     return result, verdict, findings
 
 
