@@ -48,3 +48,6 @@ SECRET_KEY = 'netbox-secret-key'
 
 DEBUG = False
 TIME_ZONE = 'UTC'
+
+# Peppers for v2 API tokens (NetBox 4.5+).
+API_TOKEN_PEPPERS = {1: os.environ['API_TOKEN_PEPPER_1']}
