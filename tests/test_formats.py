@@ -30,7 +30,7 @@ def test_gitlab_code_quality(tmp_path):
     issues = json.loads(output("netbox-gitlab", tmp_path))
     assert isinstance(issues, list)
     by_code = {issue["check_name"]: issue for issue in issues}
-    assert set(by_code) == {"NBX101", "NBX301", "NBX402"}
+    assert set(by_code) == {"NBX101", "NBX104", "NBX301", "NBX402"}  # NBX104: no peppers
     for issue in issues:  # the fields GitLab requires
         assert issue["type"] == "issue" and issue["description"].startswith(issue["check_name"])
         assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
@@ -56,6 +56,7 @@ def test_json_lines(tmp_path):
     lines = output("netbox-jsonl", tmp_path).splitlines()
     records = [json.loads(line) for line in lines]
     assert [(r["line"], r["code"], r["level"]) for r in records] == [
-        (1, "NBX402", "warning"), (2, "NBX301", "error"), (4, "NBX101", "error")]
+        (1, "NBX104", "warning"), (1, "NBX402", "warning"), (2, "NBX301", "error"),
+        (4, "NBX101", "error")]
     assert all(set(r) == {"path", "line", "column", "code", "message", "level"}
                for r in records)

@@ -14,7 +14,7 @@ from typing import Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from flake8_netbox.netbox import Release
-from flake8_netbox.rules.base import Context, Example, Finding, Rule
+from flake8_netbox.rules.base import WARNING, Context, Example, Finding, Rule
 from flake8_netbox.values import ENV_STR, DictV, Env, ListV, Lit, Value
 
 #: The words every start-up finding's message carries: NetBox would not come up. The oracle
@@ -204,6 +204,8 @@ class MissingPeppers(Rule):
     code = "NBX104"
     name = "api-token-peppers-missing"
     summary = "API_TOKEN_PEPPERS is not set or empty (NetBox 4.5+): v2 API tokens are unavailable."
+    #: NetBox starts (and warns): not an error like the other NBX1xx codes.
+    level = WARNING
     why = (
         "From NetBox 4.5, v2 API tokens are hashed with a pepper from API_TOKEN_PEPPERS. "
         "Without one NetBox starts, but warns on every start that v2 API tokens cannot be "
