@@ -115,7 +115,8 @@ def test_unsafe_fixes_leave_placeholders_to_the_deploy_step():
     source = ("import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
               "SECRET_KEY = '{{ netbox_secret_key }}'\n"
               "DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': '${DB_PASSWORD}'}}\n"
-              "REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n")
+              "REDIS = {'tasks': {'DATABASE': 0}, 'caching': {'DATABASE': 1}}\n"
+              "API_TOKEN_PEPPERS = {1: os.environ['API_TOKEN_PEPPER_1']}\n")
     result = fix_source(source, parse_release("4.7"), kinds=(SAFE, UNSAFE))
     assert result.source == source and result.changes == []
     assert sorted(message.split()[0] for _, _, message in result.remaining) == \
