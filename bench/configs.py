@@ -46,6 +46,7 @@ REDIS = {
 }
 
 SECRET_KEY = os.environ['SECRET_KEY']
+API_TOKEN_PEPPERS = {1: os.environ['API_TOKEN_PEPPER_1']}
 
 #########################
 #                       #
@@ -77,7 +78,6 @@ EMAIL = {
     'FROM_EMAIL': '',
 }
 EXEMPT_VIEW_PERMISSIONS = []
-LOGIN_REQUIRED = True
 LOGIN_TIMEOUT = None
 MAINTENANCE_MODE = False
 METRICS_ENABLED = False
@@ -97,25 +97,27 @@ LOGGING = {
 
 # Plugin settings, one block per site.
 PLUGINS_CONFIG = {
+    'netbox_bgp': {
 '''
 
 BLOCK = '''\
-    # Site {n}
-    'site_{n}': {{
-        'enabled': True,
-        'region': 'region-{n}',
-        'asn': {n},
-        'peers': ['192.0.2.{m}', '198.51.100.{m}'],
-        'timeout': 30,
-    }},
+        # Site {n}
+        'site_{n}': {{
+            'enabled': True,
+            'region': 'region-{n}',
+            'asn': {n},
+            'peers': ['192.0.2.{m}', '198.51.100.{m}'],
+            'timeout': 30,
+        }},
 '''
 
 
 def configuration(lines: int) -> str:
-    """A NetBox 4.6 configuration of about ``lines`` lines that lints clean."""
+    """A NetBox 4.7 configuration of about ``lines`` lines that lints clean (the test suite
+    checks it does)."""
     text = HEAD
     n = 0
-    while text.count("\n") < lines - 2:
+    while text.count("\n") < lines - 3:
         text += BLOCK.format(n=n, m=n % 250)
         n += 1
-    return text + "}\n"
+    return text + "    },\n}\n"
