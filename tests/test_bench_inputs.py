@@ -15,7 +15,7 @@ def test_bench_configuration_lints_clean():
     spec = importlib.util.spec_from_file_location("bench_configs", BENCH / "configs.py")
     configs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(configs)
-    for lines in (40, 300):
+    for lines in (300, 3000):
         source = configs.configuration(lines)
         assert abs(source.count("\n") - lines) <= 10
         assert check_source(source, DEFAULT_RELEASE) == []
