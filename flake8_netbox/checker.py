@@ -8,7 +8,8 @@ from __future__ import annotations
 import ast
 import gc
 import re
-from typing import Collection, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple, Type
+from typing import (Collection, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple,
+                    Type)
 
 import libcst as cst
 
@@ -17,6 +18,7 @@ from flake8_netbox.netbox import Release, version_text
 from flake8_netbox.positions import Positioner
 from flake8_netbox.rules import ALL_RULES
 from flake8_netbox.rules.base import NETBOX, Context, Finding, Rule
+from flake8_netbox.settings import Settings, file_kind, is_whole
 
 #: Files whose ast has more nodes than this (about 50,000 lines of dicts) are not checked:
 #: libcst would need more than a few seconds. NetBox configurations stay far below (a
@@ -203,18 +205,133 @@ def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], tar
         return []
 
 
-def report(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[Type[Rule]]
-           ) -> List[Result]:
-    """The rules' findings on an evaluated module, placed and sorted."""
+def run_rules(ctx: Context, rules: Iterable[Type[Rule]]) -> List[Finding]:
+    """The rules' findings on an evaluated module, not yet placed (``report``, ``placed``)."""
     findings: List[Finding] = []
     for rule in rules:
         checker = rule()
         findings.extend(checker.check(ctx))
         if ctx.judges_absence:  # once per configuration: see Rule.check_absent
             findings.extend(checker.check_absent(ctx))
+    return findings
+
+
+def report(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[Type[Rule]]
+           ) -> List[Result]:
+    """The rules' findings on an evaluated module, placed and sorted."""
+    findings = run_rules(ctx, rules)
     positions = Positioner(module, tree)
     results = set()
     for finding in findings:
         line, column = positions.locate(finding.stmt, finding.node)
         results.add((line, column, finding.message))
     return sorted(results)
+
+
+# -- one call per document, for adapters that need more than flake8's (line, column) -------------
+
+#: What ``analyse`` did with a document.
+CHECKED = "checked"  # the rules ran; ``findings`` holds what they found (maybe nothing)
+NOT_CONFIGURATION = "not-configuration"  # not a file the plugin checks (by name or content)
+SYNTAX_ERROR = "syntax-error"  # Python rejects it (E999 in flake8): see ``syntax_error``
+TOO_COSTLY = "too-costly"  # so large or deeply nested that checking it is skipped (silence)
+UNPARSED = "unparsed"  # Python accepts it but libcst does not, or the evaluator gave up
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class Placed(NamedTuple):
+    """A finding with flake8's position and the span of text it is about."""
+
+    code: str  # NBXnnn
+    message: str  # as flake8 prints it, code first
+    line: int  # 1-based, as flake8 reports it
+    column: int  # 0-based, in characters, as flake8 reports it
+    start: int  # offset (in characters) of the reported node in the source
+    end: int  # offset just after it; a finding about the whole module covers its first line
+
+
+class Analysis(NamedTuple):
+    """The outcome of checking one document, and what the check built on the way."""
+
+    outcome: str  # CHECKED, NOT_CONFIGURATION, SYNTAX_ERROR, TOO_COSTLY or UNPARSED
+    kind: Optional[str] = None  # rules.base.NETBOX or LDAP once recognised
+    findings: Tuple[Placed, ...] = ()
+    #: (line 1-based, column 0-based, Python's message) when outcome is SYNTAX_ERROR.
+    syntax_error: Optional[Tuple[int, int, str]] = None
+    ctx: Optional[Context] = None  # the evaluated settings (CHECKED only)
+    module: Optional[cst.Module] = None
+    tree: Optional[ast.Module] = None
+
+
+def analyse(source: str, settings: Settings, filename: str = "stdin",
+            tree: Optional[ast.Module] = None, rules: Iterable[Type[Rule]] = ALL_RULES
+            ) -> Analysis:
+    """Check ``source`` as the file ``filename`` (which decides whether and how it is checked,
+    as in the flake8 plugin; "stdin" is recognised by content) with ``settings``. The findings
+    are those ``check_source`` gives, with the offsets of what they are about. Never executes
+    ``source``, never raises for any text (RecursionError and MemoryError included)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(source, settings, filename, tree, rules)
+    except (RecursionError, MemoryError):
+        return Analysis(UNPARSED)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyse(source: str, settings: Settings, filename: str, tree: Optional[ast.Module],
+             rules: Iterable[Type[Rule]]) -> Analysis:
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as error:
+            return Analysis(SYNTAX_ERROR, syntax_error=(
+                error.lineno or 1, max((error.offset or 1) - 1, 0), error.msg or "invalid syntax"))
+        except ValueError as error:  # null bytes
+            return Analysis(SYNTAX_ERROR, syntax_error=(1, 0, str(error)))
+    kind = file_kind(filename, tree, settings)
+    if kind is None:
+        return Analysis(NOT_CONFIGURATION, tree=tree)
+    if too_costly(source, tree):
+        return Analysis(TOO_COSTLY, kind, tree=tree)
+    try:
+        module = cst.parse_module(source)
+    except Exception:
+        return Analysis(UNPARSED, kind, tree=tree)
+    ctx = Context(evaluate(module, tree, source, version_text(settings.release)),
+                  settings.release, tree,
+                  is_whole(filename, settings), settings.dir_bound)
+    chosen = chosen_rules(rules, kind, settings.opt_in)
+    found = sorted(placed(ctx, module, tree, chosen, source),
+                   key=lambda p: (p.line, p.column, p.message))
+    return Analysis(CHECKED, kind, tuple(found), None, ctx, module, tree)
+
+
+def placed(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[Type[Rule]],
+           text: str) -> List[Placed]:
+    """The rules' findings on an evaluated module (parsed from ``text``) with their positions
+    and spans, one per (line, column, message) as flake8 (``report``) gives them."""
+    findings = run_rules(ctx, rules)
+    positions = Positioner(module, tree)
+    starts = [0] + [match.end() for match in _LINE_END.finditer(text)]
+
+    def offset(line: int, column: int) -> int:
+        return min(starts[min(line, len(starts)) - 1] + column, len(text))
+
+    out: Dict[Tuple[int, int, str], Placed] = {}
+    for finding in findings:
+        found = positions.range(finding.stmt, finding.node)
+        if found is None:
+            line, column = positions.locate(finding.stmt, finding.node)
+            start = offset(line, 0)
+            match = _LINE_END.search(text, start)
+            end = match.start() if match else len(text)
+        else:
+            (line, column), (end_line, end_column) = found
+            start, end = offset(line, column), offset(end_line, end_column)
+        out.setdefault((line, column, finding.message),
+                       Placed(finding.code, finding.message, line, column, start, end))
+    return list(out.values())

@@ -34,6 +34,7 @@ usage: flake8-netbox [PATHS ...] [--netbox-version X.Y] [--netbox-files PATTERNS
        flake8-netbox --fix|--diff [--unsafe-fixes] [--upgrade-databases] [PATHS ...]
        flake8-netbox --explain NBXnnn
        flake8-netbox --list-rules
+       flake8-netbox lsp
 
 Lint NetBox configuration files with the NBX rules only. PATHS default to the current
 directory (searched for configuration.py files); files named explicitly are checked whatever
@@ -230,6 +231,10 @@ def configuration_dir(folder: str) -> List[str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["lsp"]:  # the language server (the lsp extra); nothing else imports it
+        from flake8_netbox.lsp import main as lsp_main
+
+        return lsp_main(args[1:])
     if "-h" in args or "--help" in args:
         print(USAGE)
         return 0

@@ -202,3 +202,27 @@ def _secrets(fx: FixContext) -> Set[str]:
                 start, end = fx.source.span(piece, value.stmt, parentheses=False)
                 found.add(fx.source.text[start:end])
     return found
+
+
+def proposals(source: str, release: Release, kind: str = NETBOX, whole: bool = True,
+              bound_elsewhere: FrozenSet[str] = frozenset(), ignored: Collection[str] = (),
+              noqa: bool = True) -> List[Tuple[str, Change]]:
+    """Every change of every kind (SAFE, UNSAFE, UPGRADE_DATABASES) that ``--fix`` could make
+    first on ``source``, each as (kind, change) with edits computed on ``source`` alone (they
+    may overlap: apply one, then ask again). For editors offering fixes one at a time; the
+    same guards as ``fix_source`` (``# noqa``, ``ignored`` codes, exec/globals(), lone CRs)."""
+    if _LONE_CR.search(source):
+        return []
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        fx = _context(source, release, whole, bound_elsewhere, noqa)
+        if fx is None:
+            return []
+        _, _, available = _one_pass(fx, kind, (), ignored)
+        return available
+    except RecursionError:
+        return []
+    finally:
+        if collecting:
+            gc.enable()

@@ -319,3 +319,28 @@ def version_text(release: Release) -> str:
     series = [known for known in KNOWN_RELEASES if known[:2] == release[:2]]
     newest = max(series) if series else Release(release.major, release.minor, 0)
     return f"{newest.major}.{newest.minor}.{newest.patch}"
+
+
+# -- keys an editor explains (language server hover and completion) ----------------------------
+
+def section_key_info(key: str, release: Release) -> Optional[SettingInfo]:
+    """A key of a REDIS section (``REDIS['tasks'][key]``) for ``release``, with NetBox's
+    default (netbox/settings.py of each release); None for an unknown key."""
+    span = SECTION_KEYS.get(key)
+    if span is None:
+        return None
+    first, last = span
+    read = first <= release and not is_after(release, last)
+    default = SECTION_DEFAULTS.get(key)
+    type_ = "bool" if key in REDIS_SECTION_BOOLEANS else \
+        "int" if key in ("PORT", "DATABASE") else None
+    note = "read in the task section only" if key in TASK_ONLY_KEYS else None
+    return SettingInfo(key, read, None, type_, None if default is None else repr(default),
+                       first, last, note, None)
+
+
+def database_key_info(key: str, release: Release) -> Optional[SettingInfo]:
+    """A key Django accepts in a database dict (``DATABASES['default'][key]``)."""
+    if key not in DATABASE_KEYS:
+        return None
+    return SettingInfo(key, True, None, None, None, None, None, None, None)
