@@ -8,20 +8,23 @@ linting. Secret values never reach the output: the diff shows them as ``<redacte
 
 from __future__ import annotations
 
-import difflib
+import errno
 import inspect
 import io
+import os
+import stat
 import sys
+import tempfile
 import tokenize
-from typing import Any, Iterable, List, Sequence, TextIO, Tuple
+from typing import Any, Callable, Iterable, List, NamedTuple, Sequence, TextIO, Tuple
 
 from flake8_netbox.plugin import STDIN_NAMES, NetBoxPlugin
+from flake8_netbox.redaction import REDACTED, line_map, redacted_diff, split_lines
 from flake8_netbox.text import plural
 
 FIX, DIFF = "fix", "diff"
 #: --fix-only: fix and report what changed and what could not be fixed, not what remains.
 ONLY = "fix-only"
-REDACTED = "<redacted>"
 
 
 def run(mode: str, flake8_args: Sequence[str], unsafe: bool, upgrade_databases: bool,
@@ -91,8 +94,8 @@ def _paths(options: Any) -> List[str]:
     return list(discover_files.expand_paths(**arguments))
 
 
-def _read(path: str) -> Tuple[str, str]:
-    """(text with its own line endings, encoding), as Python reads the file."""
+def _read(path: str) -> Tuple[bytes, str, str]:
+    """(bytes as read, text with its own line endings, encoding), as Python reads the file."""
     from flake8_netbox.files import read_bytes
 
     if path in STDIN_NAMES:
@@ -100,45 +103,142 @@ def _read(path: str) -> Tuple[str, str]:
     else:
         data = read_bytes(path)  # never blocks: a FIFO or a device raises NotRegularFile
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding), encoding
+    return data, data.decode(encoding), encoding
+
+
+class Outcome(NamedTuple):
+    """One file's fix, before anything is written or reported."""
+
+    result: Any  # fixer.FixResult
+    original: Callable[[], List[Any]]  # the findings on the text as it is
 
 
 def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals: Totals
               ) -> None:
     stdin = path in STDIN_NAMES
-    text, encoding = _read(path)
+    data, text, encoding = _read(path)
     name = app.options.stdin_display_name if stdin else path
-    fixed = text
+    out = data  # what standard input gets back: the input itself unless a fix is written
     try:
-        fixed = _fix_text(app, text, name, mode, kinds, report, totals)
+        outcome = _fix_text(app, text, name, kinds)
+        if outcome is None:
+            return
+        fixed = outcome.result.source
+        failure = ""
+        if fixed != text and mode == FIX:
+            try:
+                encoded = fixed.encode(encoding)  # first: a failure leaves the file as it was
+            except UnicodeError:
+                failure = (f"the fixed text cannot be written in the file's encoding "
+                           f"({encoding}); the file was left unchanged")
+            else:
+                if stdin:
+                    out = encoded
+                else:
+                    try:
+                        write_atomically(path, encoded)
+                    except OSError as error:
+                        reason = error.strerror or type(error).__name__
+                        failure = (f"the file cannot be written ({reason}); it was left "
+                                   "unchanged")
+        _report(app, name, text, mode, outcome, failure, report, totals)
     finally:  # an editor piping its buffer through gets it back, fixed or not
         if stdin and mode == FIX:
-            sys.stdout.write(fixed)
-    if fixed != text and mode == FIX and not stdin:
-        with open(path, "wb") as handle:
-            handle.write(fixed.encode(encoding))
+            _write_stdout(out, encoding)
 
 
-def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: TextIO,
-              totals: Totals) -> str:
-    """Fix one file's text and report on it (with --diff, print the diff): the fixed text."""
+def _write_stdout(data: bytes, encoding: str) -> None:
+    """The bytes on standard output as they are (the input's encoding and BOM)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text stream standing in for standard output (tests, embedding)
+        sys.stdout.write(data.decode(encoding))
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` (a symbolic link's target) with ``data``: written to a
+    temporary file beside it and renamed over it, so that any failure leaves the old file
+    whole; its permission bits (and owner, when allowed) are kept. A file nobody may write is
+    refused (PermissionError) even where renaming over it would be allowed. A file with
+    several hard links is rewritten in place (a rename would split the links).
+    Raises OSError."""
+    real = os.path.realpath(path)
+    status = os.stat(real)
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if not status.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only")
+    if status.st_nlink > 1:
+        with open(real, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+        return
+    folder, base = os.path.split(real)
+    descriptor, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{base}.",
+                                             suffix=".flake8-netbox")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except OSError:
+                pass  # not allowed to give it away: it stays the user's, as an editor's save
+        os.replace(temporary, real)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _fix_text(app: Any, text: str, name: str, kinds: Any) -> "Outcome | None":
+    """Fix one file's text; None when there is nothing to do (not a configuration, a syntax
+    error flake8 reports as E999, or a file-level ``# flake8: noqa``)."""
     import ast
 
+    from flake8.defaults import NOQA_FILE
+
+    from flake8_netbox.checker import check_source
     from flake8_netbox.fixer import fix_source
-    from flake8_netbox.fixes.base import FLAGS
 
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
-        return text  # flake8 reports it (E999); nothing can be fixed
-    plugin = NetBoxPlugin(tree, name, text.splitlines(keepends=True))
+        return None  # flake8 reports it (E999); nothing can be fixed
+    lines = split_lines(text)
+    if not app.options.disable_noqa and any(NOQA_FILE.match(line) for line in lines):
+        return None  # flake8 skips the whole file: so does --fix
+    plugin = NetBoxPlugin(tree, name, lines)
     kind = plugin.kind()
     if kind is None:
-        return text
-    result = fix_source(text, plugin.release, kind=kind, whole=plugin.is_whole(),
-                        bound_elsewhere=plugin.dir_bound, kinds=kinds, opt_in=plugin.opt_in,
-                        ignored=_ignored(app, name), noqa=not app.options.disable_noqa)
+        return None
+    settings = dict(kind=kind, whole=plugin.is_whole(), bound_elsewhere=plugin.dir_bound,
+                    opt_in=plugin.opt_in)
+    result = fix_source(text, plugin.release, kinds=kinds, ignored=_ignored(app, name),
+                        noqa=not app.options.disable_noqa, **settings)
+    return Outcome(result, lambda: check_source(text, plugin.release, **settings))
+
+
+def _report(app: Any, name: str, text: str, mode: str, outcome: Outcome, failure: str,
+            report: TextIO, totals: Totals) -> None:
+    """What changed (or would), what was not fixed and why, what remains; with --diff, the
+    diff on standard output."""
+    from flake8_netbox.fixes.base import FLAGS
+
+    result = outcome.result
     fixed = result.source
+    if failure:
+        print(f"{name}: not fixed: {failure}", file=report)
+        _remaining(app, name, text, outcome.original(), report, totals)
+        return
     done = "fixed" if mode == FIX else "would fix"
     for change in result.changes:
         print(f"{name}: {done}{_label(change.code)} {change.summary}", file=report)
@@ -149,29 +249,45 @@ def _fix_text(app: Any, text: str, name: str, mode: str, kinds: Any, report: Tex
     for fix_kind, change in result.available:
         print(f"{name}: available with {FLAGS[fix_kind]}:{_label(change.code)} {change.summary}",
               file=report)
-    lines = fixed.splitlines(keepends=True)
-    for line, column, message in result.remaining if totals.report_remaining else ():
-        if _reported(app, name, line, column, message, lines):
-            print(f"{name}:{line}:{column + 1}: {message}", file=report)
-            totals.remaining += 1
+    if mode == DIFF and fixed != text:  # report against the file as it is
+        _remaining(app, name, fixed, result.remaining, report, totals, original=text)
+    else:
+        _remaining(app, name, fixed, result.remaining, report, totals)
     if fixed != text:
         totals.fixed += len(result.changes)
         totals.files += 1
         if mode == DIFF:
-            sys.stdout.write(redact(unified_diff(text, fixed, name), result.secrets))
-    return fixed
+            sys.stdout.write(redact(redacted_diff(text, fixed, name), result.secrets))
 
 
-def unified_diff(old: str, new: str, name: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=f"a/{name}", tofile=f"b/{name}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+def _remaining(app: Any, name: str, text: str, findings: List[Any], report: TextIO,
+               totals: Totals, original: "str | None" = None) -> None:
+    """Print the findings on ``text`` that flake8 would report. With ``original`` (--diff),
+    a finding on a line the file already has is placed on that line of the file; one on a
+    line only the fix writes says so."""
+    if not totals.report_remaining:  # --fix-only
+        return
+    lines = split_lines(text)
+    mapping = line_map(original, text) if original is not None else None
+    for line, column, message in findings:
+        if not _reported(app, name, line, column, message, lines):
+            continue
+        totals.remaining += 1
+        if mapping is None:
+            print(f"{name}:{line}:{column + 1}: {message}", file=report)
+        elif 0 < line <= len(mapping) and mapping[line - 1] is not None:
+            print(f"{name}:{mapping[line - 1] + 1}:{column + 1}: {message}", file=report)
+        else:
+            print(f"{name}: after the fix, on line {line} of the text the diff writes: "
+                  f"{message}", file=report)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret literal (quotes included) replaced by a placeholder."""
+    """``text`` with every known secret literal (quotes included) replaced by a placeholder:
+    a second guard behind the tokenizer's redaction."""
     for literal in sorted(secrets, key=len, reverse=True):
+        if len(literal) < 3:
+            continue
         quote = literal[-1] if literal[-1] in "'\"" else "'"
         text = text.replace(literal, f"{quote}{REDACTED}{quote}")
     return text

@@ -1,0 +1,280 @@
+"""Keeping secrets out of output: which string literals a diff may show, and how a message
+names a dict key or an environment variable that may itself be a secret.
+
+Redaction does not depend on which findings the rules produced (a rule that misses a secret
+must not make the diff print it): every string literal on a printed line is replaced by
+``<redacted>`` unless it is provably not secret by its place and its shape. Literals are found
+with the standard library's tokenizer, so multi-line strings, implicit concatenation,
+f-strings and literals inside expressions (``'a' + 'b'``) are all seen.
+
+Shown as written:
+- keys, subscripts and environment variable names (``'HOST':``, ``REDIS['tasks']``,
+  ``os.environ['DB_PASSWORD']``) shaped like a word or a setting name (``HOST``, ``tasks``,
+  ``X-Forwarded-Proto``: each part one case, digits only at its end);
+- other literals shaped like a word, a host name (``netbox.example.com``, ``*.example.com``,
+  ``10.0.0.1``), a URL without user information, query or fragment, an absolute path, a dotted
+  Python path or a number, and only when no name, key or keyword on the way to it looks like
+  a secret's (``PASSWORD``, ``SECRET``, ``TOKEN``, ``KEY``, ``PEPPER``, ... and misspellings
+  of them such as ``PASSWROD``).
+Everything else, every f-string and every literal whose text cannot be evaluated is redacted.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import re
+import tokenize
+from typing import List, Optional, Sequence, Tuple
+
+REDACTED = "<redacted>"
+
+#: Parts of names that mark the value beside them as a secret.
+SECRET_PARTS = ("PASS", "PWD", "SECRET", "TOKEN", "PEPPER", "KEY", "CREDENTIAL", "AUTH",
+                "PRIVATE", "SALT", "SIGNATURE", "CERT", "DSN")
+#: Whole words whose misspellings (``PASSWROD``, ``SECERT``) count too.
+_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "PEPPER", "PASSPHRASE", "APIKEY")
+
+_PART = r"(?:[A-Z]+|[a-z]+|[A-Z][a-z]+)[0-9]*"
+#: A word or a setting name: ``HOST``, ``tasks``, ``db2``, ``X-Forwarded-Proto``.
+_WORD = re.compile(rf"{_PART}(?:[_-]{_PART})*")
+_HOST = re.compile(r"(?:\*|\*?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\.?|[a-z0-9-]+|\*")
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://(?:[a-z0-9.-]+|\[[0-9a-f:]+\])(?::[0-9]+)?"
+                  r"(?:/[A-Za-z0-9._/-]*)?")
+_PATH = re.compile(r"(?:/[A-Za-z0-9._-]+)+/?")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+def secret_like(name: str) -> bool:
+    """Does a setting name, dict key or keyword look like it holds a secret?"""
+    upper = name.upper()
+    if any(part in upper for part in SECRET_PARTS):
+        return True
+    pieces = [p for p in re.split(r"[^A-Z0-9]+", upper) if len(p) >= 5]
+    return any(difflib.get_close_matches(p, _SECRET_WORDS, n=1, cutoff=0.75) for p in pieces)
+
+
+def word_like(text: str) -> bool:
+    """Is ``text`` shaped like a word or a setting name (not like a random string)?"""
+    return len(text) <= 64 and _WORD.fullmatch(text) is not None
+
+
+def plain_value(text: str) -> bool:
+    """Is ``text`` shaped like something that is never a secret by itself: empty, a word, a
+    host name, a URL without user information, an absolute path, a dotted Python path or a
+    number?"""
+    if text == "":
+        return True
+    if len(text) > 200:
+        return False
+    return any(pattern.fullmatch(text) for pattern in (_WORD, _HOST, _URL, _PATH, _DOTTED,
+                                                          _NUMBER))
+
+
+def describe_key(key: object, index: Optional[int] = None) -> str:
+    """How a message names a dict key: quoted when it is shaped like a word or a setting name,
+    else described by its length (and position), never quoted: a key can be a secret written
+    in the wrong place (a password as a key, a pepper as API_TOKEN_PEPPERS' ID)."""
+    if not isinstance(key, str):
+        return repr(key) if isinstance(key, (int, float, bool)) or key is None else \
+            "a key that is not a string"
+    if word_like(key):
+        return repr(key)
+    where = f" (entry {index + 1})" if index is not None else ""
+    return f"a {len(key)}-character key{where}"
+
+
+def describe_variable(name: str) -> str:
+    """How a message names an environment variable the file reads: ``$NAME`` when it is shaped
+    like one (letters, digits and underscores, one case per part), else its length."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and word_like(name.strip("_") or "x"):
+        return f"${name}"
+    return f"an environment variable with a {len(name)}-character name"
+
+
+# -- literals in source text ---------------------------------------------------------------
+
+
+class _Frame:
+    __slots__ = ("bracket", "secret", "label")
+
+    def __init__(self, bracket: str, secret: bool) -> None:
+        self.bracket = bracket
+        self.secret = secret  # everything inside is a secret's context
+        self.label = False  # the current key, name or keyword at this level looks secret
+
+
+def _value_of(token: str) -> Optional[object]:
+    try:
+        return ast.literal_eval(token)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return None
+
+
+def _literals(text: str) -> List[Tuple[Tuple[int, int], Tuple[int, int], bool]]:
+    """(start, end, shown) of every string literal of ``text`` (rows from 1, as tokenize
+    counts them): whether it may be shown as written."""
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+              if t.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT,
+                                tokenize.DEDENT)]
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    # Fold each f-string (Python 3.12+ tokenizes its inside) into one pseudo token.
+    folded: List[Tuple[int, str, Tuple[int, int], Tuple[int, int]]] = []
+    depth = 0
+    start = (0, 0)
+    for token in tokens:
+        if fstring_start is not None and token.type == fstring_start:
+            if depth == 0:
+                start = token.start
+            depth += 1
+            continue
+        if fstring_end is not None and token.type == fstring_end:
+            depth -= 1
+            if depth == 0:
+                folded.append((tokenize.STRING, "f''", start, token.end))
+            continue
+        if depth:
+            continue
+        folded.append((token.type, token.string, token.start, token.end))
+    found = []
+    frames = [_Frame("", False)]
+    for index, (kind, string, begin, end) in enumerate(folded):
+        frame = frames[-1]
+        if kind == tokenize.NEWLINE and len(frames) == 1:
+            frame.label = False
+        elif kind == tokenize.NAME:
+            if secret_like(string):
+                frame.label = True
+        elif kind == tokenize.OP and string in _OPEN:
+            frames.append(_Frame(string, frame.secret or frame.label))
+        elif kind == tokenize.OP and string in _CLOSE:
+            if len(frames) > 1:
+                closed = frames.pop()
+                if closed.bracket == "[" and closed.label:  # X['PASSWORD'] = ...
+                    frames[-1].label = True
+        elif kind == tokenize.OP and string == "," and frame.bracket == "{":
+            frame.label = False
+        elif kind == tokenize.STRING:
+            value = None if re.match(r"[A-Za-z]*[fF]", string) else _value_of(string)
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            after = folded[index + 1][1] if index + 1 < len(folded) else ""
+            before = folded[index - 1][1] if index else ""
+            keyed = (frame.bracket == "{" and after == ":") or \
+                (frame.bracket == "[" and before == "[" and after == "]") or \
+                (frame.bracket == "(" and before == "(" and after in (",", ")"))
+            if not isinstance(value, str):
+                shown = False
+            else:
+                shown = (keyed and word_like(value)) or \
+                    (not (frame.secret or frame.label) and plain_value(value))
+            if isinstance(value, str) and keyed and secret_like(value):
+                frame.label = True
+            found.append((begin, end, shown))
+    return found
+
+
+def split_lines(text: str) -> List[str]:
+    """The lines of ``text`` ended by ``\n`` as the tokenizer (and Python) counts them
+    (``str.splitlines`` also splits at form feeds and other characters a string may hold)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def redacted_lines(text: str) -> List[str]:
+    """The lines of ``text`` (as ``split_lines`` counts them) with
+    every string literal that is not provably harmless replaced by ``<redacted>``. A text the
+    tokenizer cannot read has everything from the first quote of each line on redacted."""
+    lines = split_lines(text)
+    try:
+        literals = _literals(text)
+    except (tokenize.TokenError, SyntaxError, IndentationError, ValueError, RecursionError):
+        return [_redact_from_quote(line) for line in lines]
+    pieces: List[List[Tuple[int, int, str]]] = [[] for _ in lines]
+    for (row, column), (end_row, end_column), shown in literals:
+        if shown:
+            continue
+        first, last = row - 1, end_row - 1
+        if first >= len(lines) or last >= len(lines):
+            continue
+        opening = _opening(lines[first][column:])
+        if first == last:
+            quote = opening[-1] if opening else "'"
+            closing = quote * 3 if opening.endswith(quote * 3) else quote
+            pieces[first].append((column, end_column, f"{opening}{REDACTED}{closing}"))
+            continue
+        pieces[first].append((column, len(lines[first].rstrip("\r\n")), opening + REDACTED))
+        for middle in range(first + 1, last):
+            pieces[middle].append((0, len(lines[middle].rstrip("\r\n")), REDACTED))
+        close = opening[len(opening.rstrip("'\"")):]
+        pieces[last].append((0, end_column, REDACTED + close))
+    out = []
+    for line, edits in zip(lines, pieces):
+        for start, stop, new in sorted(edits, reverse=True):
+            line = line[:start] + new + line[stop:]
+        out.append(line)
+    return out
+
+
+def _opening(token: str) -> str:
+    """The prefix and opening quote(s) of a string literal's text."""
+    match = re.match(r"[A-Za-z]*('''|\"\"\"|'|\")", token)
+    return match.group(0) if match else "'"
+
+
+def _redact_from_quote(line: str) -> str:
+    body = line.rstrip("\r\n")
+    cut = min((i for i in (body.find("'"), body.find('"')) if i >= 0), default=-1)
+    return line if cut < 0 else body[:cut] + REDACTED + line[len(body):]
+
+
+def redacted_diff(old: str, new: str, name: str, context: int = 3) -> str:
+    """A unified diff of ``old`` to ``new`` (hunks computed on the real texts) whose printed
+    lines come from the redacted texts."""
+    a, b = split_lines(old), split_lines(new)
+    shown_a, shown_b = redacted_lines(old), redacted_lines(new)
+    if len(shown_a) != len(a) or len(shown_b) != len(b):  # never print an unredacted line
+        shown_a = [_redact_from_quote(line) for line in a]
+        shown_b = [_redact_from_quote(line) for line in b]
+    out: List[str] = []
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(
+            context):
+        if not out:
+            out += [f"--- a/{name}\n", f"+++ b/{name}\n"]
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [" " + line for line in shown_a[i1:i2]]
+                continue
+            out += ["-" + line for line in shown_a[i1:i2]]
+            out += ["+" + line for line in shown_b[j1:j2]]
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in out)
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk range as unified diffs write it."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def line_map(old: str, new: str) -> Sequence[Optional[int]]:
+    """For each line of ``new`` (index from 0), the line of ``old`` it is, unchanged (index
+    from 0), or None for a line a fix wrote."""
+    a, b = split_lines(old), split_lines(new)
+    mapping: List[Optional[int]] = [None] * len(b)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b,
+                                                       autojunk=False).get_opcodes():
+        if tag == "equal":
+            for offset in range(j2 - j1):
+                mapping[j1 + offset] = i1 + offset
+    return mapping
