@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ast
 import gc
+import io
 import re
+import tokenize
+from collections import Counter
 from typing import Collection, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
@@ -70,6 +73,7 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
             bound_elsewhere=bound_elsewhere), set())  # nothing changes: no diff to redact
     fx: Optional[FixContext] = None
     secrets: Set[str] = set()
+    history: List[Tuple[str, int]] = []  # (text before each pass, changes applied before it)
     for _ in range(MAX_PASSES):
         try:
             fx = _context(text, release, whole, bound_elsewhere, noqa)
@@ -83,12 +87,21 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
             break
         if not accepted:
             break
+        accepted, rejected = _keep_valid(fx, accepted)
+        refusals += rejected
+        if not accepted:
+            break
+        history.append((text, len(changes)))
         fixed = apply_edits(text, [edit for change in accepted for edit in change.edits])
-        try:
-            ast.parse(fixed)
-        except (SyntaxError, ValueError):  # a fix's fault: keep the file as it was
-            refusals.append(Refusal(accepted[0].code, "the fix would not leave valid Python; "
-                                                      "please report it"))
+        undone = next((i for i, (before, _) in enumerate(history) if before == fixed), None)
+        if undone is not None:  # this pass undoes an earlier one: report neither
+            text, kept = history[undone]
+            codes = sorted({c.code for c in changes[kept:] + accepted})
+            refusals += [Refusal(code, "the fixes for it undo each other (one value reached "
+                                       "through several names?); change it by hand")
+                         for code in codes]
+            del changes[kept:]
+            fx = None
             break
         text = fixed
         changes.extend(accepted)
@@ -100,6 +113,55 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
                                  bound_elsewhere=bound_elsewhere)
         secrets |= secret_literals(text, release)
     return FixResult(text, changes, refusals, available, remaining, secrets)
+
+
+def _keep_valid(fx: FixContext, accepted: List[Change]) -> Tuple[List[Change], List[Refusal]]:
+    """The changes of one pass that leave a file Python 3.9+ reads, with every comment kept;
+    a refusal, under its own code, for each change that would not (the others still apply)."""
+    problem = {id(change): _problem(fx, [change]) for change in accepted} \
+        if _problem(fx, accepted) else {}
+    good = [change for change in accepted if not problem.get(id(change))]
+    rejected = [Refusal(change.code, problem[id(change)]) for change in accepted
+                if problem.get(id(change))]
+    if problem and good and _problem(fx, good):  # each alone is fine, together they are not
+        rejected += [Refusal(change.code, "it would clash with another fix; run --fix again")
+                     for change in good[1:]]
+        good = good[:1]
+    return good, rejected
+
+
+def _problem(fx: FixContext, changes: List[Change]) -> str:
+    """Why applying ``changes`` to the pass's text must not be done, or ''."""
+    text = fx.source.text
+    edits = [edit for change in changes for edit in change.edits]
+    for edit in edits:
+        for quote in _fstrings_around(fx, edit):
+            if set(edit.text) & {"\\", "#", quote[0]} or ("\n" in edit.text and len(quote) == 1):
+                return ("the fix would write quotes or backslashes inside an f-string, which "
+                        "Python before 3.12 cannot read; change it by hand")
+    fixed = apply_edits(text, edits)
+    try:
+        ast.parse(fixed)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "the fix would not leave valid Python; please report it"
+    if comment_tokens(fixed) != comment_tokens(text):
+        return "the fix would drop or move a comment; change it by hand (and please report it)"
+    return ""
+
+
+def comment_tokens(text: str) -> "Counter[str]":
+    """Every comment of ``text`` (the tokenizer's view), counted."""
+    try:
+        return Counter(token.string for token in tokenize.generate_tokens(
+            io.StringIO(text).readline) if token.type == tokenize.COMMENT)
+    except (tokenize.TokenError, SyntaxError):
+        return Counter()
+
+
+def _fstrings_around(fx: FixContext, edit: Edit) -> List[str]:
+    """The opening quotes of the f-strings an edit falls inside."""
+    return [quote for start, end, quote in fx.source.fstrings()
+            if start < edit.start and edit.end < end]
 
 
 def _remaining(fx: FixContext, kind: str, opt_in: Collection[str]) -> List[Result]:

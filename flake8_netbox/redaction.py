@@ -10,7 +10,7 @@ f-strings and literals inside expressions (``'a' + 'b'``) are all seen.
 Shown as written:
 - keys, subscripts and environment variable names (``'HOST':``, ``REDIS['tasks']``,
   ``os.environ['DB_PASSWORD']``) shaped like a word or a setting name (``HOST``, ``tasks``,
-  ``X-Forwarded-Proto``: each part one case, digits only at its end);
+  ``connect_timeout``: one case throughout, digits only at the end);
 - other literals shaped like a word, a host name (``netbox.example.com``, ``*.example.com``,
   ``10.0.0.1``), a URL without user information, query or fragment, an absolute path, a dotted
   Python path or a number, and only when no name, key or keyword on the way to it looks like
@@ -36,9 +36,9 @@ SECRET_PARTS = ("PASS", "PWD", "SECRET", "TOKEN", "PEPPER", "KEY", "CREDENTIAL",
 #: Whole words whose misspellings (``PASSWROD``, ``SECERT``) count too.
 _SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "PEPPER", "PASSPHRASE", "APIKEY")
 
-_PART = r"(?:[A-Z]+|[a-z]+|[A-Z][a-z]+)[0-9]*"
-#: A word or a setting name: ``HOST``, ``tasks``, ``db2``, ``X-Forwarded-Proto``.
-_WORD = re.compile(rf"{_PART}(?:[_-]{_PART})*")
+#: A word or a setting name: ``HOST``, ``SECRET_KEY``, ``tasks``, ``db2``, ``connect_timeout``
+#: (one case throughout, digits only at the end).
+_WORD = re.compile(r"[A-Z]+(?:_[A-Z]+)*[0-9]*|[a-z]+(?:_[a-z]+)*[0-9]*")
 _HOST = re.compile(r"(?:\*|\*?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\.?|[a-z0-9-]+|\*")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://(?:[a-z0-9.-]+|\[[0-9a-f:]+\])(?::[0-9]+)?"
                   r"(?:/[A-Za-z0-9._/-]*)?")
@@ -72,8 +72,8 @@ def plain_value(text: str) -> bool:
         return True
     if len(text) > 200:
         return False
-    return any(pattern.fullmatch(text) for pattern in (_WORD, _HOST, _URL, _PATH, _DOTTED,
-                                                          _NUMBER))
+    return any(pattern.fullmatch(text)
+               for pattern in (_WORD, _HOST, _URL, _PATH, _DOTTED, _NUMBER))
 
 
 def describe_key(key: object, index: Optional[int] = None) -> str:
@@ -85,14 +85,14 @@ def describe_key(key: object, index: Optional[int] = None) -> str:
             "a key that is not a string"
     if word_like(key):
         return repr(key)
-    where = f" (entry {index + 1})" if index is not None else ""
-    return f"a {len(key)}-character key{where}"
+    where = f", entry {index + 1}" if index is not None else ""
+    return f"<{len(key)}-character key{where}>"
 
 
 def describe_variable(name: str) -> str:
     """How a message names an environment variable the file reads: ``$NAME`` when it is shaped
     like one (letters, digits and underscores, one case per part), else its length."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and word_like(name.strip("_") or "x"):
+    if word_like(name.strip("_") or "x"):
         return f"${name}"
     return f"an environment variable with a {len(name)}-character name"
 
@@ -278,3 +278,17 @@ def line_map(old: str, new: str) -> Sequence[Optional[int]]:
             for offset in range(j2 - j1):
                 mapping[j1 + offset] = i1 + offset
     return mapping
+
+
+# -- names in messages ---------------------------------------------------------------------
+
+
+def shown_variable(name: str) -> str:
+    """An environment variable the file reads, as a message names it (``$NAME``, or its
+    length when it is not shaped like a variable name: it may be a secret pasted there)."""
+    return describe_variable(name)
+
+
+def quoted_variable(name: str) -> str:
+    """An environment variable's name as a message quotes it in suggested code."""
+    return repr(name) if describe_variable(name).startswith("$") else "'...'"

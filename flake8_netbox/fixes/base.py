@@ -88,6 +88,28 @@ class Source:
         self._starts = [0] + [match.end() for match in _LINE_END.finditer(text)]
         self._positioner = Positioner(module, tree)
         self._mentions: Optional[Dict[str, List[int]]] = None
+        self._fstrings: Optional[List[Tuple[int, int, str]]] = None
+
+    def ast_offset(self, line: int, column: int) -> int:
+        """The text offset of Python's ast position (``column`` counts UTF-8 bytes)."""
+        start = self._starts[line - 1]
+        text = self.text[start:start + column]  # at least as long as the bytes' characters
+        return start + len(text.encode("utf-8")[:column].decode("utf-8", "ignore"))
+
+    def fstrings(self) -> List[Tuple[int, int, str]]:
+        """(start, end, opening quote) of every f-string: text written inside one must not
+        hold its quote, a backslash or a comment (Python before 3.12 cannot read them)."""
+        if self._fstrings is None:
+            found = []
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.JoinedStr) and getattr(node, "end_lineno", None):
+                    start = self.ast_offset(node.lineno, node.col_offset)
+                    end = self.ast_offset(node.end_lineno, node.end_col_offset)  # type: ignore
+                    match = _OPENING.match(self.text, start, end)
+                    if match:
+                        found.append((start, end, match.group(1)))
+            self._fstrings = found
+        return self._fstrings
 
     def _offset(self, line: int, column: int) -> int:
         return self._starts[line - 1] + column
@@ -310,10 +332,11 @@ def name_nodes(source: Source, name: str) -> List[Tuple[int, cst.Name]]:
     return source.find(name, cst.Name, lambda node: node.value == name)
 
 
-def module_level_imports(module: cst.Module) -> Dict[str, str]:
-    """How ``os`` and ``os.environ`` are reachable: local name -> what it is."""
+def module_level_imports(module: cst.Module, before: Optional[int] = None) -> Dict[str, str]:
+    """How ``os`` and ``os.environ`` are reachable: local name -> what it is; with ``before``,
+    only through the top-level statements before that one (bound when it runs)."""
     reachable: Dict[str, str] = {}
-    for statement in module.body:
+    for statement in module.body[:before]:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
@@ -330,3 +353,7 @@ def module_level_imports(module: cst.Module) -> Dict[str, str]:
                     if isinstance(alias.name, cst.Name) and alias.asname is None:
                         reachable[alias.name.value] = "os." + alias.name.value
     return reachable
+
+
+#: The prefix and opening quote of a string literal.
+_OPENING = re.compile(r"[A-Za-z]*('''|\"\"\"|'|\")")

@@ -57,7 +57,10 @@ class DatabasesLayout(Fix):
         source = fx.source
         start, end = source.span(name, stmt)
         if isinstance(parent, (cst.Subscript, cst.Attribute)) and parent.value is name:
-            q = "'"
+            # Inside an f-string, the quote it does not use (Python before 3.12 reads no
+            # other); the fixer refuses the change if both are used.
+            used = {quote[0] for s, e, quote in source.fstrings() if s < start and end < e}
+            q = next((q for q in "'\"" if q not in used), "'")
             return [Edit(start, end, f"DATABASES[{q}default{q}]")]
         if isinstance(parent, cst.AssignTarget):
             statement = parents.get(id(parent))

@@ -200,15 +200,49 @@ def remove_entry(source: Source, node: cst.Dict, stmt: int, index: int,
         comments = item.comments() if keep_comments else []
         text = "".join(f"{item.indent}{c}{source.newline}" for c in comments)
         return [Edit(first, source.line_end(end), text)]
-    # Written on one line with other entries: remove it with one separating comma.
+    # Written on one line with other entries: remove it with one separating comma. Comments
+    # written inside it stay behind, each on a line of its own; the comment after its comma
+    # stays where it is unless the caller wrote it elsewhere.
+    kept = "".join(f"{comment}{source.newline}{item.indent}"
+                   for comment in inner_comments(item.text)) if keep_comments else ""
     if isinstance(comma, cst.Comma):
+        comma_end = end + len(source.text[end:].split(",", 1)[0]) + 1
         following = items[index + 1].element if index + 1 < len(items) else None
         stop = source.span(following.key if isinstance(following, cst.DictElement)
-                           else following, stmt)[0] if following is not None else \
-            end + len(source.text[end:].split(",", 1)[0]) + 1
-        return [Edit(start, stop, "")]
+                           else following, stmt)[0] if following is not None else comma_end
+        if keep_comments and "#" in source.text[comma_end:stop]:  # the comment there stays
+            stop = comma_end
+            line = source.text[source.line_start(start):start]
+            start -= len(line) - len(line.rstrip(" \t"))
+        return [Edit(start, stop, kept)]
     previous_end = source.span(items[index - 1].element.value, stmt)[1] if index else start
+    if kept:
+        return [Edit(previous_end, end, "," + source.newline + item.indent + kept.rstrip(" \t"))
+                if index else Edit(start, end, kept)]
     return [Edit(previous_end, end, "")]
+
+
+def replace_literal(source: Source, node: Any, stmt: int, text: str) -> List[Edit]:
+    """Edits replacing a string literal (written in pieces or not) with ``text``, keeping the
+    parentheses around it and every comment between its pieces: the first piece becomes
+    ``text``, the others are removed."""
+    start, end = source.span(node, stmt, parentheses=False)
+    if not isinstance(node, cst.ConcatenatedString) or "#" not in source.text[start:end] or \
+            not _comment_tokens(source.text[start:end]):
+        return [Edit(start, end, text)]
+    pieces: List[Any] = []
+    pending = [node]
+    while pending:
+        piece = pending.pop()
+        if isinstance(piece, cst.ConcatenatedString):
+            pending += [piece.right, piece.left]
+        else:
+            pieces.append(piece)
+    edits = []
+    for index, piece in enumerate(pieces):
+        piece_start, piece_end = source.span(piece, stmt, parentheses=False)
+        edits.append(Edit(piece_start, piece_end, text if index == 0 else ""))
+    return edits
 
 
 def insert_after(source: Source, statement: cst.CSTNode, stmt: int, lines: List[str]) -> Edit:

@@ -10,8 +10,9 @@ import libcst as cst
 from flake8_netbox import netbox
 from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal,
                                       Refusal, quote_of, string_key)
-from flake8_netbox.fixes.edits import (Item, entry_lines, insert_after, insert_entry, read_dict,
-                                       reindent, remove_entry, render_dict)
+from flake8_netbox.fixes.edits import (Item, entry_lines, inner_comments, insert_after,
+                                       insert_entry, read_dict, reindent, remove_entry,
+                                       render_dict)
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import entry_slots, sub_dicts
@@ -30,9 +31,14 @@ def _timeout_moves(release: Release) -> bool:
 def _timeout_statement(fx: FixContext, item: Item, stmt: int, indent: str) -> List[str]:
     """``RQ_DEFAULT_TIMEOUT = <the entry's value>`` with the entry's comments, for a statement
     at ``indent``."""
-    value = reindent(fx.source.code(item.element.value, stmt), item.indent, indent)
+    value_code = fx.source.code(item.element.value, stmt)
+    value = reindent(value_code, item.indent, indent)
     tail = f"  {item.trailing}" if item.trailing else ""
-    return [*(c for c in item.leading if c), f"{TIMEOUT_SETTING} = {value}{tail}"]
+    # Comments between the key and its value (not inside the value) go above the statement.
+    around = list(inner_comments(item.text))
+    for comment in inner_comments(value_code):
+        around.remove(comment)
+    return [*(c for c in item.leading if c), *around, f"{TIMEOUT_SETTING} = {value}{tail}"]
 
 
 def _literal_dict(fx: FixContext, redis: DictV) -> Optional[str]:
@@ -109,7 +115,8 @@ class FlatLayout(Fix):
         assert isinstance(node, cst.Dict)
         stmt = redis.stmt
         text = read_dict(source, node, stmt)
-        start, end = source.span(node, stmt)
+        # The dict alone: parentheses written around it, and their comments, stay.
+        start, end = source.span(node, stmt, parentheses=False)
         base = source.indentation(start)
         unit = source.indent_unit
         inner = base + unit * 2
@@ -191,7 +198,7 @@ class WebhooksSection(Fix):
             return
         edits = []
         for stmt, node in strings:
-            start, end = fx.source.span(node, stmt)
+            start, end = fx.source.span(node, stmt, parentheses=False)
             edits.append(Edit(start, end, f"{node.quote}tasks{node.quote}"))
         yield Change(self.codes[0], "REDIS: section 'webhooks' renamed 'tasks'", edits,
                      fx.also_bound("REDIS"))
@@ -349,6 +356,10 @@ class CacheDatabase(Fix):
 
     def _refusal(self, collision: Collision) -> Optional[str]:
         section = collision.section
+        if collision.key == "DATABASE" and section.node is collision.task_section.node:
+            return ("REDIS['tasks'] and REDIS['caching'] are one dict (the same name or literal "
+                    "for both): any database given to the cache is the task queue's too; give "
+                    "the cache a dict of its own by hand")
         if section.open or not isinstance(section.node, cst.Dict):
             return "the cache's section is not a dict literal; set its DATABASE by hand"
         if collision.key == "DATABASE" and "URL" in section.entries:

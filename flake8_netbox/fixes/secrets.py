@@ -3,6 +3,7 @@ from the environment. Neither can keep behaviour: the user must act, and the rep
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from typing import Iterator, List, Set
@@ -11,7 +12,7 @@ import libcst as cst
 
 from flake8_netbox.fixes.base import (UNSAFE, Change, Edit, Fix, FixContext, FixExample,
                                       Proposal, Refusal, module_level_imports, quote_of)
-from flake8_netbox.fixes.edits import insert_import
+from flake8_netbox.fixes.edits import insert_import, replace_literal
 from flake8_netbox.netbox import SECRET_KEY_MIN_LENGTH
 from flake8_netbox.rules.base import LDAP, NETBOX, is_literal_str, is_placeholder_literal
 from flake8_netbox.rules.passwords import env_name, password_values
@@ -54,10 +55,10 @@ class NewSecretKey(Fix):
                 yield Refusal(code, "SECRET_KEY is not written as a literal where it is set; "
                                     "replace it by hand")
                 continue
-            start, end = fx.source.span(value.node, value.stmt, parentheses=False)
             quote = quote_of(value.node)
-            yield Change(code, "SECRET_KEY replaced by a new random 50-character key",
-                         [Edit(start, end, f"{quote}{new_secret_key()}{quote}")],
+            edits = replace_literal(fx.source, value.node, value.stmt,
+                                    f"{quote}{new_secret_key()}{quote}")
+            yield Change(code, "SECRET_KEY replaced by a new random 50-character key", edits,
                          ["every signed-in user is signed out and password-reset links already "
                           "sent stop working; restart all NetBox processes (web and workers) "
                           "together",
@@ -86,10 +87,13 @@ class PasswordFromEnvironment(Fix):
         edits: List[Edit] = []
         variables: List[str] = []
         places: List[str] = []
-        reachable = module_level_imports(fx.source.module)
+        shared = _shared_redis_passwords(fx)
+        # os (or environ) must be bound before the first password read from it runs.
+        first = min((value.stmt for _, value in password_values(fx.ctx)
+                     if is_literal_str(value) and value.value), default=None)
+        reachable = module_level_imports(fx.source.module, first)
         environ = "os.environ" if reachable.get("os") == "os" else \
             "environ" if reachable.get("environ") == "os.environ" else None
-        shared = _shared_redis_passwords(fx)
         for path, value in password_values(fx.ctx):
             if not (is_literal_str(value) and value.value) or id(value.node) in seen or \
                     is_placeholder_literal(value):  # NBX007's: the deploy step fills it in
@@ -104,7 +108,12 @@ class PasswordFromEnvironment(Fix):
             # One password for both REDIS sections (as the 2.6 layout had) stays one variable.
             variable = "NETBOX_REDIS_PASSWORD" if path.startswith("REDIS[") and \
                 value.value in shared else env_name(path)
-            edits.append(Edit(start, end, f"{environ or 'os.environ'}['{variable}']"))
+            if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):  # never: env_name is ASCII
+                yield Refusal(self.codes[0], f"{path} has no usable environment variable "
+                                             "name; move it out by hand")
+                continue
+            edits += replace_literal(fx.source, value.node, value.stmt,
+                                     f"{environ or 'os.environ'}['{variable}']")
             if variable not in variables:
                 variables.append(variable)
             places.append(path)

@@ -15,6 +15,7 @@ from typing import (Any, ClassVar, FrozenSet, Iterable, Iterator, List, NamedTup
 from flake8_netbox.evaluator import Facts
 from flake8_netbox.netbox import Release
 from flake8_netbox.placeholders import is_placeholder
+from flake8_netbox.redaction import shown_variable
 from flake8_netbox.values import Absent, DictV, Env, ListV, Lit, Slot, Value
 
 
@@ -227,8 +228,8 @@ def describe(value: Value) -> str:
     if isinstance(value, ListV):
         return f"a {value.kind}"
     if isinstance(value, Env):
-        return f"a string from ${value.var}" if value.kind == "str" else \
-            f"derived from ${value.var}"
+        return f"a string from {shown_variable(value.var)}" if value.kind == "str" else \
+            f"derived from {shown_variable(value.var)}"
     return "a value"
 
 

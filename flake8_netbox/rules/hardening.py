@@ -9,6 +9,7 @@ from flake8_netbox.patterns import prefix_matches
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, can_be, list_items,
                                       present_values, where)
 from flake8_netbox.values import DictV, ListV, Lit
+from flake8_netbox.redaction import describe_key
 
 #: First release whose LOGIN_REQUIRED defaults to True (False up to 4.0.1: settings.py).
 LOGIN_REQUIRED_BY_DEFAULT = Release(4, 0, 2)
@@ -169,8 +170,9 @@ class RedisTlsUnverified(Rule):
                     if not isinstance(sub, DictV):
                         continue
                     for value in can_be(present_values(sub, "INSECURE_SKIP_TLS_VERIFY"), True):
-                        yield self.at_value(f"REDIS[{section!r}]['INSECURE_SKIP_TLS_VERIFY'] is "
-                                            "True: TLS to Redis without certificate checks",
+                        yield self.at_value(f"REDIS[{describe_key(section)}]"
+                                            "['INSECURE_SKIP_TLS_VERIFY'] is True: TLS to "
+                                            "Redis without certificate checks",
                                             value)
 
 

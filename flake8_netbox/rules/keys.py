@@ -9,6 +9,7 @@ from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, closest, misspelling_of,
                                       sub_dicts)
 from flake8_netbox.values import DictV
+from flake8_netbox.redaction import describe_key
 
 
 def _closest(key: str, candidates: Iterable[str]) -> str:
@@ -30,8 +31,7 @@ def case_slip(key: str, candidates: Iterable[str]) -> Optional[str]:
 
 
 def _shown(key: Any) -> str:
-    text = repr(key)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return describe_key(key)  # a key may be a secret written in the wrong place
 
 
 class IgnoredKey(Rule):
@@ -115,7 +115,8 @@ class IgnoredKey(Rule):
         for key in section.entries:
             message = self._section_key(key, name, release)
             if message:
-                yield self._at(section, key, f"REDIS[{name!r}][{_shown(key)}] {message}")
+                yield self._at(section, key,
+                               f"REDIS[{describe_key(name)}][{_shown(key)}] {message}")
 
     def _section_key(self, key: Any, section: str, release: netbox.Release) -> Optional[str]:
         span = netbox.SECTION_KEYS.get(key) if isinstance(key, str) else None

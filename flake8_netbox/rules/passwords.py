@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from flake8_netbox.rules.base import (LDAP, NETBOX, Context, Example, Finding, R
 from flake8_netbox.rules.slips import missing_f_prefix, walk
 from flake8_netbox.values import DictV, Lit, Value
 from flake8_netbox.weak_keys import is_published
+from flake8_netbox.redaction import describe_key, quoted_variable, shown_variable
 
 FROM_ENV = "read it from the environment or a secret file, e.g. os.environ['{var}']"
 
@@ -25,14 +27,14 @@ def password_values(ctx: Context) -> List[Tuple[str, Value]]:
     for database in ctx.dicts("DATABASE"):
         passwords_in(database, "DATABASE")
     for databases in ctx.dicts("DATABASES"):
-        for alias in databases.entries:
+        for index, alias in enumerate(databases.entries):
             for database in _dicts(present_values(databases, alias)):
-                passwords_in(database, f"DATABASES[{alias!r}]")
+                passwords_in(database, f"DATABASES[{describe_key(alias, index)}]")
     for redis in ctx.dicts("REDIS"):
         passwords_in(redis, "REDIS")
-        for section in redis.entries:
+        for index, section in enumerate(redis.entries):
             for sub in _dicts(present_values(redis, section)):
-                passwords_in(sub, f"REDIS[{section!r}]")
+                passwords_in(sub, f"REDIS[{describe_key(section, index)}]")
     for email in ctx.dicts("EMAIL"):
         passwords_in(email, "EMAIL")
     for name in sorted(ctx.facts.names):
@@ -105,8 +107,9 @@ def key_values(ctx: Context) -> List[Tuple[str, Value]]:
     """(setting path, value) for SECRET_KEY and every API token pepper."""
     found = [("SECRET_KEY", slot.value) for slot in ctx.slots("SECRET_KEY")]
     for peppers in ctx.dicts("API_TOKEN_PEPPERS"):
-        for key in peppers.entries:
-            found += [(f"API_TOKEN_PEPPERS[{key!r}]", v) for v in present_values(peppers, key)]
+        for index, key in enumerate(peppers.entries):
+            found += [(f"API_TOKEN_PEPPERS[{describe_key(key, index)}]", v)
+                      for v in present_values(peppers, key)]
     return found
 
 
@@ -117,7 +120,13 @@ def _dicts(values: List[Value]) -> List[DictV]:
 def env_name(path: str) -> str:
     """The environment variable suggested for a setting path (DATABASE['PASSWORD'] ->
     NETBOX_DATABASE_PASSWORD); ``flake8-netbox --fix --unsafe-fixes`` uses the same name."""
-    cleaned = "".join(c if c.isalnum() else "_" for c in path.upper())
+    # ASCII letters, digits and underscores only (accents dropped: 'réports' -> REPORTS): a
+    # name any shell, systemd unit and the file's own encoding can hold.
+    # A key messages do not quote (it may be a secret) is named by its position instead.
+    path = re.sub(r"<\d+-character key(?:, entry (\d+))?>",
+                  lambda match: f"ENTRY{match.group(1) or ''}", path)
+    ascii_path = unicodedata.normalize("NFKD", path).encode("ascii", "ignore").decode("ascii")
+    cleaned = "".join(c if c.isalnum() else "_" for c in ascii_path.upper())
     return "_".join(["NETBOX", *(part for part in cleaned.split("_") if part)])
 
 
@@ -231,8 +240,9 @@ class SecretFallback(Rule):
                 continue
             seen.add(id(value.fallback_node))
             yield self.at(f"{path} falls back to a secret written in the file when "
-                          f"${value.fallback_of} is unset{_published(value.value)}; drop the "
-                          f"default (os.environ['{value.fallback_of}']) so that a missing "
+                          f"{shown_variable(value.fallback_of)} is unset"
+                          f"{_published(value.value)}; drop the default "
+                          f"(os.environ[{quoted_variable(value.fallback_of)}]) so that a missing "
                           "variable stops NetBox instead", value.stmt, value.fallback_node)
 
 

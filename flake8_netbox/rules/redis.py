@@ -16,6 +16,7 @@ from flake8_netbox.rules import redis_layout
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, entry_slots, sub_dicts
 from flake8_netbox.values import (DictV, Env, ListV, Lit, Path, Unknown, Value, compatible,
                                   join)
+from flake8_netbox.redaction import shown_variable
 
 NO_SERVICE = None
 
@@ -191,7 +192,7 @@ def _atom(value: Value, stmt: int, node: Any, path: Path) -> Atom:
         return Atom(("lit", key), str(key) if isinstance(key, int) else "the same value",
                     path, stmt, node)
     if isinstance(value, Env):
-        return Atom(("env", value.ident), f"${value.var}", path, stmt, node)
+        return Atom(("env", value.ident), shown_variable(value.var), path, stmt, node)
     return Atom(None, "", path, stmt, node)
 
 

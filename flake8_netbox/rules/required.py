@@ -16,6 +16,7 @@ from flake8_netbox.values import DictV, Env, ListV, Lit, compatible
 STORAGE_CHECK_FROM = Release(4, 3, 0)
 #: NetBox 4.4.2 moved Sentry to SENTRY_CONFIG and refuses SENTRY_ENABLED without its 'dsn'.
 SENTRY_DSN_FROM = Release(4, 4, 2)
+from flake8_netbox.redaction import describe_key
 
 _COMPLETE = """\
 ALLOWED_HOSTS = ['netbox.example.com']
@@ -182,7 +183,7 @@ class MissingEntry(Rule):
                               "without it", databases.stmt, databases.node)
             for alias in list(databases.entries):
                 for database in sub_dicts(databases, alias):
-                    yield from self._name(ctx, database, f"DATABASES[{alias!r}]")
+                    yield from self._name(ctx, database, f"DATABASES[{describe_key(alias)}]")
         for database in ctx.dicts("DATABASE"):
             yield from self._name(ctx, database, "DATABASE")
         yield from self._sentry_dsn(ctx)
@@ -224,4 +225,4 @@ def _no_dsn(config: DictV) -> bool:
 
 def _hint(container: DictV, wanted: str, known: object) -> str:
     key = misspelling_of(container, wanted, known)
-    return f" ({key!r} looks like a misspelling of it)" if key else ""
+    return f" ({describe_key(key)} looks like a misspelling of it)" if key else ""

@@ -16,6 +16,7 @@ from flake8_netbox.rules.base import (
 )
 from flake8_netbox.rules.startup import REFUSES, SECRET_TYPE_FROM, refused_values
 from flake8_netbox.values import ENV_STR, ENV_TRUTHY, DictV, Env, ListV, Lit, Value
+from flake8_netbox.redaction import describe_key, quoted_variable, shown_variable
 
 
 #: What ADMINS must hold, before Django 6.0 (NetBox 4.6) and from it on.
@@ -164,10 +165,12 @@ class WrongType(Rule):
             found.extend((name, slot.value) for slot in ctx.slots(name))
         for databases in ctx.dicts("DATABASES"):
             for alias in databases.entries:
-                found.extend((f"DATABASES[{alias!r}]", v) for v in present_values(databases, alias))
+                found.extend((f"DATABASES[{describe_key(alias)}]", v)
+                             for v in present_values(databases, alias))
         for redis in ctx.dicts("REDIS"):
             for section in netbox.SECTION_NAMES & set(redis.entries):
-                found.extend((f"REDIS[{section!r}]", v) for v in present_values(redis, section))
+                found.extend((f"REDIS[{describe_key(section)}]", v)
+                             for v in present_values(redis, section))
         return found
 
 
@@ -210,8 +213,9 @@ class EnvironmentBoolean(Rule):
             if isinstance(value, Env) and value.kind in (ENV_STR, ENV_TRUTHY):
                 yield self.at_value(
                     f"{path} is {'bool() of ' if value.kind == ENV_TRUTHY else ''}a string "
-                    f"from ${value.var}: every non-empty string, 'False' included, is true; "
-                    f"compare it, e.g. os.environ.get('{value.var}', 'False').lower() == 'true'",
+                    f"from {shown_variable(value.var)}: every non-empty string, 'False' included, "
+                    "is true; compare it, e.g. "
+                    f"os.environ.get({quoted_variable(value.var)}, 'False').lower() == 'true'",
                     value)
             elif is_literal_str(value) and value.value:
                 assert isinstance(value, Lit)
@@ -234,11 +238,11 @@ class EnvironmentBoolean(Rule):
                 for sub in present_values(redis, section):
                     if isinstance(sub, DictV):
                         for key in sorted(netbox.REDIS_SECTION_BOOLEANS & set(sub.entries)):
-                            found.extend((f"REDIS[{section!r}][{key!r}]", v)
+                            found.extend((f"REDIS[{describe_key(section)}][{describe_key(key)}]", v)
                                          for v in present_values(sub, key))
         for email in ctx.dicts("EMAIL"):
             for key in sorted(netbox.EMAIL_BOOLEANS & set(email.entries)):
-                found.extend((f"EMAIL[{key!r}]", v) for v in present_values(email, key))
+                found.extend((f"EMAIL[{describe_key(key)}]", v) for v in present_values(email, key))
         return found
 
 
