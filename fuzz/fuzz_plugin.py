@@ -9,14 +9,21 @@ long or/not/unary/attribute chains), each worker under an address-space limit, a
 feeds each mutant to the plugin the way flake8 does: flake8's own FileProcessor reads and
 decodes the file and builds the ast; inputs Python cannot parse are flake8's E999 and never
 reach plugins. ``--engine flake8`` runs flake8's whole command line in-process instead.
-``--engine fix`` runs ``--fix`` (all fixes, unsafe ones and --upgrade-databases included) on
-every mutant Python can parse, and checks that the result parses, keeps every comment, and
-does not change when fixed again.
+``--engine fix`` runs ``--fix`` (all fixes, unsafe ones and --upgrade-databases included, for
+NetBox 2.10, 3.5, 4.6 or 4.7) on every mutant Python can parse, after mutations of the kinds
+--fix must survive (comments after commas, colons and opening brackets, before closing ones,
+inside parentheses around keys, values and whole settings; secrets computed, in f-strings,
+continued over lines, in URLs, under secret-like, misspelt or swapped keys; latin-1, BOM and
+CRLF files; late imports; f-strings and functions reading renamed settings; one dict for both
+REDIS sections), and checks that the result parses, keeps every comment, can be written in the
+file's encoding, does not change when fixed again, and that its --diff holds no 6-character
+piece of the planted secret.
 
     python fuzz/fuzz_plugin.py --inputs 200000 --workers 2 --seed 1
 
 Prints runs, inputs per second, how many mutants reached the plugin, findings, and failures
-(an exception escaping run(), an NBX000 finding, or an input taking more than 5 seconds);
+(an exception escaping run(), an NBX000 finding, or an input taking more than 5 seconds of
+CPU time: wall-clock time on a shared machine measures the neighbours);
 failing inputs are written to fuzz/failures/ to become regression tests.
 """
 
@@ -42,12 +49,7 @@ FAILURES = Path(__file__).resolve().parent / "failures"
 SETTINGS = [b"ALLOWED_HOSTS", b"DATABASE", b"DATABASES", b"REDIS", b"SECRET_KEY", b"EMAIL",
             b"DEBUG", b"API_TOKEN_PEPPERS", b"LOGIN_REQUIRED", b"CORS_ORIGIN_ALLOW_ALL"]
 SLOW_SECONDS = 5.0
-
-
-def mutate(data: bytes, rng: random.Random) -> bytes:
-    for _ in range(rng.randint(1, 4)):
-        data = rng.choice(MUTATIONS)(data, rng)
-    return data
+PROGRESS = 2000
 
 
 def _span(data: bytes, rng: random.Random) -> Tuple[int, int]:
@@ -179,6 +181,119 @@ MUTATIONS = [delete, duplicate, truncate, bracket, huge_literal, deep_nesting, n
              # the kinds of issue 15 (time and memory): each would have found its fault
              growth, branches, cors_regex, unknown_names, deep_chain]
 
+# -- what --fix must survive (issue 15): comments in every position a tokenizer allows,
+# -- secrets in every position, encodings, BOM and line ends, late imports, f-strings,
+# -- names shadowed in functions, one dict for both REDIS sections.
+
+#: Planted in every secret position; no 6-character piece of it may reach a diff.
+PLANTED = b"Xs7Kp3Vb9Qw2"
+
+
+def comment_after_token(data, rng):
+    """A comment after a comma, colon or opening bracket (the next token then starts a line
+    of its own, or is a closing bracket)."""
+    spots = [m.end() for m in re.finditer(rb"[,:(\[{](?=[ \t]*[^\n#])", data)]
+    if not spots:
+        return data
+    at = rng.choice(spots)
+    return data[:at] + b"  # fz " + str(at).encode() + b"\n" + data[at:]
+
+
+def comment_before_closing(data, rng):
+    spots = [m.start() for m in re.finditer(rb"\n[ \t]*[}\])]", data)]
+    if not spots:
+        return data
+    at = rng.choice(spots)
+    return data[:at] + b"\n    # closing " + str(at).encode() + data[at:]
+
+
+def parenthesise(data, rng):
+    """Parentheses (with comments) around a whole setting's dict, a key or a value."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        return re.sub(rb"^(REDIS|DATABASE|EMAIL) = \{(.*?)^\}",
+                      lambda m: m.group(1) + b" = (  # w\n{" + m.group(2)
+                      + b"}  # end of dict\n)", data, count=1, flags=re.S | re.M)
+    if choice == 1:
+        return re.sub(rb"(['\"])(webhooks|tasks|caching|DEFAULT_TIMEOUT|HOST)\1:",
+                      lambda m: b"(" + m.group(1) + m.group(2) + m.group(1) + b"  # key\n):",
+                      data, count=1)
+    return re.sub(rb"(['\"])(DATABASE|CACHE_DATABASE)\1: (\d+)",
+                  lambda m: m.group(1) + m.group(2) + m.group(1) + b":  # colon\n (  # v\n"
+                  + m.group(3) + b"  # in\n)", data, count=1)
+
+
+def plant_secret(data, rng):
+    """A secret in a position rules may not model: computed, f-string, continued over lines,
+    concatenated around a comment, superseded, in a URL, under secret-like, misspelt or
+    swapped keys."""
+    s, a, b = PLANTED, PLANTED[:6], PLANTED[6:]
+    triple = b"'" * 3
+    piece = rng.choice([
+        b"REDIS = {'HOST': 'r', 'PASSWORD': '" + a + b"' + '" + b + b"', 'DATABASE': 0}\n",
+        b"EMAIL = {'PASSWORD': f'" + s + b"', 'PASSWROD': '" + s + b"'}\n",
+        b"SECRET_KEY = '" + a + b"\\\n" + b + b"'\n",
+        b"SECRET_KEY = " + triple + a + b"\n" + b + triple + b"\n",
+        b"DATABASE = {'NAME': 'n', 'PASSWORD': ('" + a + b"'  # first\n    '" + b
+        + b"'),\n}\n",
+        b"DATABASE = {'NAME': 'n', 'PASSWORD': '" + s + b"'}\nDATABASE['PASSWORD'] = "
+        b"os.environ['DB']\n",
+        b"REDIS = {'webhooks': {'URL': 'redis://:" + s + b"@r:6379/0'}, 'caching': {}}\n",
+        b"STORAGE_CONFIG = {'AWS_SECRET_ACCESS_KEY': '" + s + b"'}\n",
+        b"DATABASE = {'NAME': 'n', '" + s + b"': 'PASSWORD'}\n",
+        b"API_TOKEN_PEPPERS = {'" + s + b"': os.environ.get('P', '" + s + b"')}\n",
+    ])
+    lines = data.split(b"\n")
+    lines.insert(rng.randrange(len(lines) + 1), piece.rstrip(b"\n"))
+    return b"\n".join(lines) + b"\nJOBRESULT_RETENTION = 1\n"
+
+
+def storage(data, rng):
+    """The same text as latin-1 (cookie, non-ASCII comments), with a BOM, or with CRLF."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        return b"# -*- coding: latin-1 -*-\n# configuraci\xf3n \xf1\n" + data.replace(
+            b"# ", b"# \xe9 ", 1)
+    if choice == 1:
+        return b"\xef\xbb\xbf" + data
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def late_import(data, rng):
+    lines = data.split(b"\n")
+    imports = [line for line in lines if re.match(rb"(import os|from os import)", line)]
+    rest = [line for line in lines if line not in imports]
+    late = rng.choice([b"import os", b"from os import environ"])
+    return b"\n".join(rest + (imports or [late]) + [b""])
+
+
+def shadowing(data, rng):
+    return data + rng.choice([
+        b"\nBANNER_TOP = f'{DATABASE[\"HOST\"]} {JOBRESULT_RETENTION}'\n",
+        b"\nBANNER_TOP = f\"{f'{DATABASE[1]}'}\"\n",
+        b"\nX = dict(JOBRESULT_RETENTION=1)\n\n\ndef f(JOB_RETENTION=2):\n"
+        b"    return JOBRESULT_RETENTION\n",
+        b"\n\ndef g(JOBRESULT_RETENTION=2):\n    return JOBRESULT_RETENTION\n",
+        b"\n_R = {'HOST': 'r', 'DATABASE': 0}\nREDIS = {'tasks': _R, 'caching': _R}\n",
+    ])
+
+
+FIX_MUTATIONS = [comment_after_token, comment_before_closing, parenthesise, plant_secret,
+                 storage, late_import, shadowing]
+
+
+def mutate(data: bytes, rng: random.Random, fix: bool = False) -> bytes:
+    """1-4 random mutations; for the fix engine, first 1-3 of the kinds --fix must survive,
+    and half the time nothing else (so that their structure reaches the fixer intact)."""
+    if fix:
+        for _ in range(rng.randint(1, 3)):
+            data = rng.choice(FIX_MUTATIONS)(data, rng)
+        if rng.random() < 0.5:
+            return data
+    for _ in range(rng.randint(1, 4)):
+        data = rng.choice(MUTATIONS)(data, rng)
+    return data
+
 
 def options() -> argparse.Namespace:
     return argparse.Namespace(hang_closing=False, indent_size=4, max_line_length=79,
@@ -218,14 +333,18 @@ def run_flake8(path: str) -> Tuple[str, int]:
 
 
 def run_fix(path: str) -> Tuple[str, int]:
-    """('e999' | 'ok' | what broke, fixes applied) for one file through the fixer."""
+    """('e999' | 'ok' | what broke, fixes applied) for one file through the fixer, for a
+    release chosen by the input: the result must parse, keep every comment, be writable in
+    the file's encoding, be stable when fixed again, and its --diff must hold no piece of the
+    planted secret."""
     import ast
     import io
     import tokenize
     from collections import Counter
 
     from flake8_netbox.fixer import fix_source
-    from flake8_netbox.releases import DEFAULT_RELEASE
+    from flake8_netbox.redaction import redacted_diff
+    from flake8_netbox.releases import parse_release
 
     def comments(text: str) -> Counter:
         tokens = tokenize.generate_tokens(io.StringIO(text).readline)
@@ -240,8 +359,9 @@ def run_fix(path: str) -> Tuple[str, int]:
     except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError, TypeError,
             LookupError, tokenize.TokenError):
         return "e999", 0
+    release = parse_release(["4.7", "4.6", "3.5", "2.10"][len(data) % 4])
     kinds = ("safe", "unsafe", "upgrade-databases")
-    result = fix_source(text, DEFAULT_RELEASE, kinds=kinds)
+    result = fix_source(text, release, kinds=kinds)
     try:
         ast.parse(result.source)
     except SyntaxError:
@@ -250,7 +370,15 @@ def run_fix(path: str) -> Tuple[str, int]:
         return "fix-lost-comments", len(result.changes)
     if any("please report" in refusal.reason for refusal in result.refusals):
         return "fix-internal-error", len(result.changes)
-    if fix_source(result.source, DEFAULT_RELEASE, kinds=kinds).changes:
+    try:
+        result.source.encode(encoding)
+    except UnicodeError:
+        return "fix-unencodable", len(result.changes)
+    shown = redacted_diff(text, result.source, "configuration.py")
+    planted = PLANTED.decode()
+    if any(planted[i:i + 6] in shown for i in range(len(planted) - 5)):
+        return "diff-shows-secret", len(result.changes)
+    if fix_source(result.source, release, kinds=kinds).changes:
         return "fix-not-idempotent", len(result.changes)
     return "ok", len(result.changes)
 
@@ -278,10 +406,10 @@ def worker(args: Tuple[int, int, str, int]) -> Dict[str, object]:
     folder = tempfile.mkdtemp(prefix="nbx-fuzz-")
     path = os.path.join(folder, "configuration.py")
     for index in range(count):
-        data = mutate(rng.choice(seeds), rng)
+        data = mutate(rng.choice(seeds), rng, engine == "fix")
         with open(path, "wb") as handle:
             handle.write(data)
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: the machine is shared, wall time is noise
         try:
             outcome, findings = run(path)
         except BaseException as error:  # what would abort a user's flake8 run
@@ -289,12 +417,15 @@ def worker(args: Tuple[int, int, str, int]) -> Dict[str, object]:
             detail = traceback.format_exc()
         else:
             detail = ""
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         stats["runs"] += 1  # type: ignore[operator]
         stats["slowest"] = max(stats["slowest"], elapsed)  # type: ignore[type-var]
         if outcome in ("ok", "e999"):
             stats[outcome] += 1  # type: ignore[operator]
             stats["findings"] += findings  # type: ignore[operator]
+        if (index + 1) % PROGRESS == 0:  # a long campaign shows where it is
+            print(f"worker {seed}: {index + 1} inputs, {len(stats['failures'])} failures, "
+                  f"slowest {stats['slowest']:.2f} s", file=sys.stderr, flush=True)
         if outcome not in ("ok", "e999") or elapsed > SLOW_SECONDS:
             FAILURES.mkdir(exist_ok=True)
             name = FAILURES / f"seed{seed}-{index}.py"
