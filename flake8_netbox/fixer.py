@@ -144,7 +144,7 @@ def _problem(fx: FixContext, changes: List[Change]) -> str:
         ast.parse(fixed)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return "the fix would not leave valid Python; please report it"
-    if comment_tokens(fixed) != comment_tokens(text):
+    if comment_tokens(fixed) != fx.comments():
         return "the fix would drop or move a comment; change it by hand (and please report it)"
     return ""
 

@@ -16,7 +16,7 @@ inside parentheses around keys, values and whole settings; secrets computed, in 
 continued over lines, in URLs, under secret-like, misspelt or swapped keys; latin-1, BOM and
 CRLF files; late imports; f-strings and functions reading renamed settings; one dict for both
 REDIS sections), and checks that the result parses, keeps every comment, can be written in the
-file's encoding, does not change when fixed again, and that its --diff holds no 6-character
+file's encoding, keeps a CRLF file CRLF, does not change when fixed again, and that its --diff holds no 6-character
 piece of the planted secret.
 
     python fuzz/fuzz_plugin.py --inputs 200000 --workers 2 --seed 1
@@ -374,6 +374,9 @@ def run_fix(path: str) -> Tuple[str, int]:
         result.source.encode(encoding)
     except UnicodeError:
         return "fix-unencodable", len(result.changes)
+    if ("\r\n" in text and "\n" not in text.replace("\r\n", "")) and \
+            "\n" in result.source.replace("\r\n", ""):
+        return "fix-mixed-line-ends", len(result.changes)
     shown = redacted_diff(text, result.source, "configuration.py")
     planted = PLANTED.decode()
     if any(planted[i:i + 6] in shown for i in range(len(planted) - 5)):

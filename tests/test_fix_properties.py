@@ -49,16 +49,33 @@ class Writer:
         return [line for line, kept in self.lines if kept]
 
 
+#: Where a tokenizer allows a comment in a ``'KEY': value,`` entry (each on lines of the entry's
+#: own): after the comma, after the colon, inside parentheses around the value or the key,
+#: between the pieces of a concatenated string, on lines of their own above it.
+SHAPES = ["plain", "after-colon", "value-parentheses", "key-parentheses", "concatenated",
+          "own-line"]
+
+
 @st.composite
 def entries(draw, q: str, keys: List[Tuple[str, str]]) -> List[str]:
-    """``'KEY': value,`` lines with random comments above and beside them."""
+    """``'KEY': value,`` lines with random comments in every position a tokenizer allows."""
     out = []
     for key, value in keys:
-        if draw(st.booleans()) and draw(st.booleans()):
-            out.append(f"# about {key.lower()}")
-        if draw(st.integers(0, 5)) == 0:  # a value spread over lines, a comment inside
-            out += [f"{q}{key}{q}: (", f"    {value}  # inside {key.lower()}",
+        low = key.lower()
+        shape = draw(st.sampled_from(SHAPES))
+        if shape == "own-line" or (draw(st.booleans()) and draw(st.booleans())):
+            out.append(f"# about {low}")
+        if shape == "after-colon":
+            out += [f"{q}{key}{q}:  # {low} follows", f"    {value},{draw(comment)}"]
+        elif shape == "value-parentheses":
+            out += [f"{q}{key}{q}: (  # opening {low}", f"    {value}  # inside {low}",
                     f"),{draw(comment)}"]
+        elif shape == "key-parentheses":
+            out += [f"({q}{key}{q}  # key {low}", f"): {value},{draw(comment)}"]
+        elif shape == "concatenated" and value.startswith(q) and len(value) > 3:
+            half = len(value) // 2
+            out += [f"{q}{key}{q}: ({value[:half]}{q}  # first half of {low}",
+                    f"    {q}{value[half:]}),{draw(comment)}"]
         else:
             out.append(f"{q}{key}{q}: {value},{draw(comment)}")
     return out
@@ -92,10 +109,15 @@ def configurations(draw) -> Writer:
             keys.append(("DEFAULT_TIMEOUT", str(draw(st.integers(60, 900)))))
         keys.append(("SSL", "False"))
         lines = draw(entries(q, draw(st.permutations(keys))))
-        w.fixable("REDIS = {")
+        wrapped = draw(st.booleans())  # parentheses around the dict, comments in them
+        if wrapped:
+            w.fixable("REDIS = (  # the flat layout")
+        w.fixable(("" if wrapped else "REDIS = ") + "{" + draw(comment))
         for line in lines:
             w.fixable("    " + line)
-        w.fixable("}")
+        if draw(st.booleans()):
+            w.fixable("    # before the closing brace")
+        w.fixable("}" + ("  # after the dict\n)" if wrapped else ""))
     else:
         w.fixable("REDIS = {")
         for name in (layout, "caching"):
@@ -104,14 +126,23 @@ def configurations(draw) -> Writer:
                 keys.append(("DATABASE", str(draw(st.integers(0, 2)))))
             if draw(st.booleans()):
                 keys.append(("DEFAULT_TIMEOUT", str(draw(st.integers(60, 900)))))
-            w.fixable(f"    {q}{name}{q}: {{")
+            if draw(st.integers(0, 3)) == 0:  # the section name in parentheses
+                w.fixable(f"    ({q}{name}{q}  # section {name}")
+                w.fixable(f"    ): {{{draw(comment)}")
+            else:
+                w.fixable(f"    {q}{name}{q}: {{{draw(comment)}")
             for line in draw(entries(q, keys)):
                 w.fixable("        " + line)
             w.fixable("    },")
         w.fixable("}")
     w.keep("")
     key = draw(st.sampled_from(["short", "strong", "env"]))
-    if key == "short":
+    if key == "short" and draw(st.booleans()):  # in pieces, a comment between them
+        w.fixable(f"SECRET_KEY = (  # {draw(st.sampled_from(['old', 'rotated']))}")
+        w.fixable(f"    {q}{draw(PASSWORD)}{q}  # first part")
+        w.fixable(f"    {q}{draw(PASSWORD)}{q}{draw(comment)}")
+        w.fixable(")")
+    elif key == "short":
         w.fixable(f"SECRET_KEY = {q}{draw(PASSWORD)}{q}{draw(comment)}")
     elif key == "strong":
         w.keep("SECRET_KEY = '_1zmXgJm(o8MgY%$xs-(9l_IM=SAzTDyAlCYWUyW^vlJBILyE$'")
@@ -175,3 +206,37 @@ def test_diff_shows_what_fix_writes(tmp_path, writer, version):
     fixed = path.read_text(encoding="utf-8")
     assert agree(apply_diff(source, diff), fixed)
     assert (diff == "") == (fixed == source)
+
+
+#: How a configuration is stored: (encoding, first line, line end).
+STORAGE = st.sampled_from([("utf-8", "", "\n"), ("utf-8", "", "\r\n"), ("utf-8-sig", "", "\n"),
+                           ("utf-8-sig", "", "\r\n"),
+                           ("latin-1", "# -*- coding: latin-1 -*-", "\n"),
+                           ("latin-1", "# -*- coding: latin-1 -*-", "\r\n")])
+
+
+@settings(max_examples=max(EXAMPLES // 5, 10), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(configurations(), RELEASES, KINDS, STORAGE)
+def test_fix_keeps_encoding_bom_and_line_ends(tmp_path, writer, version, kinds, storage):
+    encoding, first, end = storage
+    lines = ([first] if first else []) + ["# configuración: ñ, é, ü"] + \
+        writer.text.split("\n")[:-1]
+    source = "".join(line + end for line in lines)
+    path = tmp_path / "configuration.py"
+    data = source.encode(encoding)
+    path.write_bytes(data)
+    flags = [FLAG[kind] for kind in kinds if FLAG[kind]]
+    cli(["--fix", *flags, f"--netbox-version={version}", "configuration.py"], tmp_path)
+    written = path.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+    fixed = written.decode(encoding)
+    ast.parse(fixed)
+    assert comments(fixed) == comments(source)
+    if end == "\r\n":
+        assert "\n" not in fixed.replace("\r\n", ""), fixed
+    else:
+        assert "\r" not in fixed
+
+
+FLAG = {SAFE: "", UNSAFE: "--unsafe-fixes", UPGRADE_DATABASES: "--upgrade-databases"}

@@ -9,7 +9,10 @@ text), so everything outside the spans stays byte for byte as it was. Each fix's
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
@@ -217,6 +220,19 @@ class FixContext:
         self.source = source
         self.release = release
         self.noqa = noqa
+        self._comments: "Optional[Counter[str]]" = None
+
+    def comments(self) -> "Counter[str]":
+        """Every comment of the text (the tokenizer's view), counted: what a fix must keep."""
+        if self._comments is None:
+            try:
+                self._comments = Counter(
+                    token.string for token in tokenize.generate_tokens(
+                        io.StringIO(self.source.text).readline)
+                    if token.type == tokenize.COMMENT)
+            except (tokenize.TokenError, SyntaxError):
+                self._comments = Counter()
+        return self._comments
 
     def silenced(self, code: str, offset: int) -> bool:
         """Does a ``# noqa`` comment on the line at ``offset`` cover ``code``? A finding the

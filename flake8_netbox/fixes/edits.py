@@ -110,7 +110,8 @@ def without_comments(text: str) -> str:
     once, with the original)."""
     lines = text.split("\n")
     for row, column, _ in reversed(_comment_tokens(text)):
-        lines[row] = lines[row][:column].rstrip()
+        end = "\r" if lines[row].endswith("\r") else ""  # a CRLF file stays CRLF
+        lines[row] = lines[row][:column].rstrip() + end
     return "\n".join(lines)
 
 
