@@ -16,8 +16,8 @@ inside parentheses around keys, values and whole settings; secrets computed, in 
 continued over lines, in URLs, under secret-like, misspelt or swapped keys; latin-1, BOM and
 CRLF files; late imports; f-strings and functions reading renamed settings; one dict for both
 REDIS sections), and checks that the result parses, keeps every comment, can be written in the
-file's encoding, keeps a CRLF file CRLF, does not change when fixed again, and that its --diff holds no 6-character
-piece of the planted secret.
+file's encoding, keeps a CRLF file CRLF, does not change when fixed again, and that its
+--diff holds no 6-character piece of the planted secret.
 
     python fuzz/fuzz_plugin.py --inputs 200000 --workers 2 --seed 1
 
