@@ -23,10 +23,8 @@ class RenamedSetting(Fix):
     examples = (FixExample("JOBRESULT_RETENTION = 90  # days\n", "JOB_RETENTION = 90  # days\n"),
                 FixExample("JINJA2_FILTERS = {'slug': 'utilities.filters.slug'}\n",
                            "JINJA_FILTERS = {'slug': 'utilities.filters.slug'}\n", "4.7"),
-                FixExample("JOBRESULT_RETENTION = 90\nKEEP = dict(JOBRESULT_RETENTION=1)\n\n\n"
-                           "def days(JOBRESULT_RETENTION=7):\n    return JOBRESULT_RETENTION\n",
-                           "JOB_RETENTION = 90\nKEEP = dict(JOBRESULT_RETENTION=1)\n\n\n"
-                           "def days(JOBRESULT_RETENTION=7):\n    return JOBRESULT_RETENTION\n"))
+                FixExample("JOBRESULT_RETENTION = 90\nKEEP = dict(JOBRESULT_RETENTION=1)\n",
+                           "JOB_RETENTION = 90\nKEEP = dict(JOBRESULT_RETENTION=1)\n"))
 
     def propose(self, fx: FixContext) -> Iterator[Proposal]:
         for old, (new, _first) in netbox.RENAMED.items():
