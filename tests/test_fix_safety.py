@@ -216,7 +216,7 @@ def test_latin1_file_with_unencodable_name_is_never_truncated(tmp_path, alias):
     assert "os.environ['NETBOX_DATABASES_" in fixed and "Vn3-latin" not in fixed
     variable = fixed.split("os.environ['")[1].split("'")[0]
     assert variable.isascii() and variable.replace("_", "").isalnum() and variable.isupper()
-    assert "# café" in fixed and "fixed 2 problem(s)" in out
+    assert "# café" in fixed and "fixed 2 problems" in out
 
 
 def test_atomic_write_keeps_mode_follows_links_and_keeps_hard_links(tmp_path):
@@ -248,7 +248,7 @@ def test_read_only_file_is_reported_as_such_and_nothing_counts_as_fixed(tmp_path
         path.chmod(0o644)
     assert path.read_bytes() == before
     assert "cannot be written" in out and "read or decoded" not in out
-    assert "fixed NBX" not in out and "fixed 0 problem(s) in 0 file(s); 2 finding(s)" in out
+    assert "fixed NBX" not in out and "fixed 0 problems in 0 files; 2 findings" in out
     assert "NBX005" in out and "NBX502" in out and code == 1
 
 
@@ -352,7 +352,7 @@ def test_one_dict_for_both_sections_is_refused_not_flipped(tmp_path, redis):
     assert any(r.code == "NBX201" and "one dict" in r.reason for r in result.refusals)
     path = write(tmp_path, source)
     _, out, _ = cli(["--fix", "configuration.py"], tmp_path)
-    assert ": fixed NBX201" not in out and "fixed 0 problem(s)" in out
+    assert ": fixed NBX201" not in out and "fixed 0 problems" in out
     assert path.read_text() == source
 
 

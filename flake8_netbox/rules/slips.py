@@ -55,8 +55,9 @@ def walk(ctx: Context, names: List[str]) -> Iterator[Tuple[str, Value, int]]:
 
 
 def _key(key: object) -> str:
-    text = repr(key)
-    return text if len(text) <= 40 else text[:37] + "..."
+    from flake8_netbox.redaction import describe_key
+
+    return describe_key(key)  # a key may be a secret written in the wrong place
 
 
 def _is_plain_string(node: object) -> bool:
