@@ -94,7 +94,13 @@ def _paths(options: Any) -> List[str]:
     return list(discover_files.expand_paths(**arguments))
 
 
-def _read(path: str) -> Tuple[bytes, str, str]:
+def _read(path: str) -> Tuple[str, str]:
+    """(text with its own line endings, encoding), as Python reads the file."""
+    _, text, encoding = _read_data(path)
+    return text, encoding
+
+
+def _read_data(path: str) -> Tuple[bytes, str, str]:
     """(bytes as read, text with its own line endings, encoding), as Python reads the file."""
     from flake8_netbox.files import read_bytes
 
@@ -116,7 +122,7 @@ class Outcome(NamedTuple):
 def _one_file(app: Any, path: str, mode: str, kinds: Any, report: TextIO, totals: Totals
               ) -> None:
     stdin = path in STDIN_NAMES
-    data, text, encoding = _read(path)
+    data, text, encoding = _read_data(path)
     name = app.options.stdin_display_name if stdin else path
     out = data  # what standard input gets back: the input itself unless a fix is written
     try:

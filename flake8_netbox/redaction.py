@@ -44,7 +44,7 @@ _URL = re.compile(r"[a-z][a-z0-9+.-]*://(?:[a-z0-9.-]+|\[[0-9a-f:]+\])(?::[0-9]+
                   r"(?:/[A-Za-z0-9._/-]*)?")
 _PATH = re.compile(r"(?:/[A-Za-z0-9._-]+)+/?")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_NUMBER = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6})?")  # a port, a database, a version
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
