@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_netbox import netbox
+from flake8_netbox.redaction import describe_key
 from flake8_netbox.rules import redis_layout
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
@@ -16,7 +17,6 @@ from flake8_netbox.values import DictV, Env, ListV, Lit, compatible
 STORAGE_CHECK_FROM = Release(4, 3, 0)
 #: NetBox 4.4.2 moved Sentry to SENTRY_CONFIG and refuses SENTRY_ENABLED without its 'dsn'.
 SENTRY_DSN_FROM = Release(4, 4, 2)
-from flake8_netbox.redaction import describe_key
 
 _COMPLETE = """\
 ALLOWED_HOSTS = ['netbox.example.com']
