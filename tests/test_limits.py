@@ -273,3 +273,94 @@ def test_below_the_limit_results_do_not_depend_on_the_caller_s_stack(kind):
     shallow, deep = both(), _with_stack(150, both)
     assert shallow == deep
     assert shallow[0] and shallow[1] != text  # checked and fixed, not silenced
+
+
+# -- One size bound for every value the evaluator builds ---------------------------------------
+
+def facts_of(source: str) -> Any:
+    import ast
+
+    import libcst
+
+    from flake8_netbox.evaluator import evaluate
+
+    return evaluate(libcst.parse_module(source), ast.parse(source), source)
+
+
+def kinds_of(source: str, name: str) -> List[str]:
+    return sorted({type(value).__name__ for value in facts_of(source).values(name)})
+
+
+@pytest.mark.parametrize("source, name", [
+    # the case string-doubling-memory, configuration.py: 2 characters doubled 40 times
+    ("BANNER = 'ab'\n" + "BANNER += BANNER\n" * 40, "BANNER"),
+    ("BANNER = 'ab'\n" + "BANNER = BANNER + BANNER\n" * 40, "BANNER"),
+    ("BANNER = b'ab'\n" + "BANNER += BANNER\n" * 40, "BANNER"),
+    ("T = ('a',)\n" + "T = T + T\n" * 40, "T"),
+    # configuration_replace.py: 'a' * 40000, each 'a' replaced by the whole string
+    ("_A = 'a' * 40000\n_B = _A.replace('a', _A)\n", "_B"),
+    ("_A = 'a' * 40000\n_B = _A.replace('', _A)\n", "_B"),
+    ("_A = 'ab' * 50000\n_B = _A + _A\n", "_B"),
+    ("_A = 'a' * 400\n_B = '%s' % _A\n" + "_B = '%s%s' % (_B, _B)\n" * 20, "_B"),
+    ("_A = 'ab'\n" + "_A = '-'.join([_A, _A])\n" * 40, "_A"),
+    ("_A = 'ab'\n" + "_A = '{}{}'.format(_A, _A)\n" * 40, "_A"),
+    ("_A = 'ab'\n" + "_A = f'{_A}{_A}'\n" * 40, "_A"),
+    # configuration_list.py: L = L + L thirty times on a one-item list
+    ("L = ['a']\n" + "L = L + L\n" * 30, "L"),
+])
+def test_values_beyond_the_size_bound_are_unknown(source, name):
+    assert kinds_of(source, name) == ["Unknown"]
+
+
+def test_values_within_the_size_bound_are_still_computed():
+    facts = facts_of("BANNER = 'ab'\n" + "BANNER += BANNER\n" * 10 +
+                     "_A = 'a' * 300\n_B = _A.replace('a', 'bb')\nL = ['a']\n" +
+                     "L = L + L\n" * 10)
+    assert [v.value for v in facts.values("BANNER")] == ["ab" * 2 ** 10]
+    assert [v.value for v in facts.values("_B")] == ["bb" * 300]
+    assert [len(v.items) for v in facts.values("L")] == [2 ** 10]
+
+
+def test_a_list_extended_by_itself_is_bounded_and_open():
+    """The case list-self-extend-hang: ALLOWED_HOSTS += ALLOWED_HOSTS (and .extend(itself))
+    once extended a list by a generator over the list itself, for ever."""
+    from flake8_netbox.evaluator import MAX_BUILT_SIZE
+
+    once = facts_of("ALLOWED_HOSTS = ['a.example.com']\nALLOWED_HOSTS += ALLOWED_HOSTS\n"
+                    "ALLOWED_HOSTS.extend(ALLOWED_HOSTS)\n").values("ALLOWED_HOSTS")
+    assert [(len(v.items), v.open) for v in once] == [(4, False)]
+    many = facts_of("ALLOWED_HOSTS = ['a.example.com']\n" +
+                    "ALLOWED_HOSTS += ALLOWED_HOSTS\nALLOWED_HOSTS.extend(ALLOWED_HOSTS)\n" * 20
+                    ).values("ALLOWED_HOSTS")
+    assert [v.open for v in many] == [True]  # more items than it keeps: open, not unknown
+    assert len(many[0].items) <= MAX_BUILT_SIZE
+
+
+def test_appending_a_list_to_itself_terminates():
+    source = HEAD + "_L = ['a']\n" + "_L.append(_L)\n" * 40 + "ALLOWED_HOSTS += _L\n" + \
+        "_D = {'PASSWORD': os.environ['P']}\n" + "_D['self'] = _D\n" * 5 + \
+        "_D = {'a': _D, 'b': _D}\n" * 40 + "STORAGE_CONFIG = _D\n"
+    assert "NBX000" not in codes(source)
+
+
+def test_alternatives_per_entry_are_capped():
+    """The case branch-alternatives-quadratic: 2,000 if blocks each writing REDIS keys once
+    made every write rebuild the set of all earlier values and NBX201 compare every pair."""
+    from flake8_netbox.evaluator import MAX_ALTERNATIVES
+
+    blocks = "".join(f"if os.environ.get('A{i}'):\n    REDIS['tasks']['DATABASE'] = {i}\n"
+                     f"    REDIS['caching']['DATABASE'] = {i + 1}\n" for i in range(2000))
+    facts = facts_of(HEAD + blocks + "X = 0\n" + "".join(
+        f"if os.environ.get('B{i}'):\n    X = {i}\n" for i in range(2000)))
+    redis = facts.values("REDIS")[0]
+    for section in ("tasks", "caching"):
+        slots = redis.entries[section].values()[0].entries["DATABASE"].slots
+        assert len(slots) <= MAX_ALTERNATIVES
+        assert type(slots[-1].value).__name__ == "Unknown"
+    assert len(facts.slots("X")) <= MAX_ALTERNATIVES
+    # Under the cap every alternative is kept, and NBX201 still sees the collision.
+    few = "".join(f"if os.environ.get('A{i}'):\n    REDIS['caching']['DATABASE'] = {i}\n"
+                  for i in range(3))
+    assert sorted(v.value for v in facts_of(HEAD + few).values("REDIS")[0].entries["caching"]
+                  .values()[0].entries["DATABASE"].values()) == [0, 1, 1, 2]
+    assert "NBX201" in codes(HEAD + few)

@@ -8,6 +8,7 @@ It declares the calls the other modules provide (``eval``, ``exec_block``, ``com
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import unicodedata
@@ -19,9 +20,16 @@ import libcst as cst
 from flake8_netbox.values import (Absent, DictV, Entry, Imported, Lit, ListV, Path, Slot, Unknown,
                                   Value)
 
-#: Most alternatives one expression may produce before it is given up as unknown.
+#: Most alternatives one expression may produce before it is given up as unknown, and most
+#: values a name or a dict entry keeps (one per branch, loop or write that may have set it):
+#: beyond, the name or entry holds one unknown value (with "may be absent" kept), so that 2,000
+#: ``if`` blocks writing REDIS keys cost 2,000 writes, not 2,000 x 2,000 comparisons.
 MAX_ALTERNATIVES = 16
-#: Largest string, bytes or list the evaluator builds with ``*`` (a 5 MB literal is still read).
+#: The one size bound on every value the evaluator builds (a 5 MB literal written in the file
+#: is still read): characters of a string or bytes, items of a tuple, list or set, entries of
+#: a dict. ``+``, ``*``, ``%``, ``.join``, ``.replace``, ``.format``, f-strings, ``+=``,
+#: ``.extend``/``.append`` and self-reference (``L += L``) give an unknown value (or an open
+#: container) rather than anything larger; see ``too_large``.
 MAX_BUILT_SIZE = 100_000
 #: Set by the test suite: a libcst node type the evaluator neither follows nor lists as opaque
 #: raises instead of silently becoming unknown (production keeps degrading to ``Unknown``).
@@ -361,10 +369,12 @@ class Walker:
 
     def extend_list(self, container: ListV, args: List[Value], node: Any) -> None:
         source = args[0] if len(args) == 1 else None
-        if isinstance(source, ListV):
-            container.items.extend(list(items) for items in source.items)
+        if isinstance(source, ListV) and \
+                len(container.items) + len(source.items) <= MAX_BUILT_SIZE:
+            items = [list(alternatives) for alternatives in source.items]  # L.extend(L) too
+            container.items.extend(items)
             container.open = container.open or source.open
-        else:
+        else:  # unknown items, or more of them than MAX_BUILT_SIZE
             container.open = True
         if self.loop_depth or container.path != self.path:
             container.open = True
@@ -392,6 +402,8 @@ def _hashable(value: Any) -> bool:
 
 
 def _union(first: List[Slot], second: Iterable[Slot]) -> List[Slot]:
+    """The alternatives of both, each once; beyond MAX_ALTERNATIVES one unknown value (placed
+    at the last write) stands for all of them, keeping whether the entry may be absent."""
     seen = {(id(s.value), id(s.node)) for s in first}
     out = list(first)
     for slot in second:
@@ -399,7 +411,24 @@ def _union(first: List[Slot], second: Iterable[Slot]) -> List[Slot]:
         if key not in seen:
             seen.add(key)
             out.append(slot)
+    if len(out) > MAX_ALTERNATIVES:
+        last = out[-1]
+        absent = [s for s in out if isinstance(s.value, Absent)][:1]
+        unknown = copy.copy(last)
+        unknown.value = Unknown(last.node, last.stmt, last.path)
+        out = absent + [unknown]
     return out
+
+
+def too_large(value: Value) -> bool:
+    """Is ``value`` beyond MAX_BUILT_SIZE (a string's characters, a sequence's items, a
+    dict's entries)? The evaluator gives such values up as unknown."""
+    if isinstance(value, Lit):
+        return isinstance(value.value, (str, bytes, tuple, list)) and \
+            len(value.value) > MAX_BUILT_SIZE
+    if isinstance(value, (ListV, DictV)):
+        return _container_len(value) > MAX_BUILT_SIZE
+    return False
 
 
 def _truth(value: Value) -> Optional[bool]:

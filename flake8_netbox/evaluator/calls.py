@@ -259,6 +259,9 @@ class Calls(Walker):
         if isinstance(receiver, DictV):
             return self.dict_method(receiver, method, args, keywords, node)
         if isinstance(receiver, ListV):
+            if method in ("append", "insert") and len(receiver.items) >= MAX_BUILT_SIZE:
+                receiver.open = True  # more items than the evaluator keeps
+                return [self.lit(None, node)]
             if method == "append" and len(args) == 1:
                 receiver.items.append(self.eval(args[0]))
                 if self.loop_depth or receiver.path != self.path:
@@ -336,7 +339,8 @@ class Calls(Walker):
             return [receiver.derive((method, tuple(arg_values)), kind, node, self.stmt,
                                     self.path)]
         assert isinstance(receiver, Lit)
-        if not isinstance(receiver.value, str):
+        if not isinstance(receiver.value, str) or \
+                method == "replace" and _replaced_size(receiver.value, arg_values) > MAX_BUILT_SIZE:
             return [self.unknown(node)]
         try:
             result = getattr(receiver.value, method)(*arg_values)
@@ -382,6 +386,18 @@ class Calls(Walker):
             return [self.unknown(node)]
         receiver.open = True  # pop, clear, popitem, anything else that may change it
         return [self.unknown(node)]
+
+
+def _replaced_size(text: str, args: List[Any]) -> int:
+    """The length of ``text.replace(*args)``, worked out before building it (``'a' * 40000``
+    with each 'a' replaced by itself would be 1.6 GB)."""
+    if len(args) not in (2, 3) or not all(isinstance(a, str) for a in args[:2]):
+        return 0  # the call itself fails: nothing is built
+    old, new = args[0], args[1]
+    count = text.count(old) if old else len(text) + 1
+    if len(args) == 3 and isinstance(args[2], int) and args[2] >= 0:
+        count = min(count, args[2])
+    return len(text) + count * (len(new) - len(old))
 
 
 def _ident(value: Value) -> Any:

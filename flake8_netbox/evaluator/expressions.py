@@ -13,7 +13,7 @@ import libcst as cst
 from flake8_netbox.evaluator.bindings import (_NO_KEY, MAX_ALTERNATIVES, MAX_BUILT_SIZE,
                                               Walker,
                                               _container_len, _hashable, _single_index,
-                                              _truth, identifier)
+                                              _truth, identifier, too_large)
 from flake8_netbox.evaluator.calls import _BUILTINS, _MODULES, _NAMESPACE, _SCALARS
 from flake8_netbox.values import (
     ENV_BOOL,
@@ -33,6 +33,9 @@ from flake8_netbox.values import (
     join,
 )
 
+
+#: Literals as written in the file: read whatever their size (only built values are bounded).
+_WRITTEN = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
 
 _BINARY: Dict[type, Callable[[Any, Any], Any]] = {
     cst.Add: operator.add,
@@ -69,6 +72,8 @@ def _size(value: Any) -> int:
 
 def _safe_binary(op: type, left: Any, right: Any) -> Any:
     """Compute a literal operation, refusing anything that could take long or eat memory."""
+    if op is cst.Add and _size(left) + _size(right) > MAX_BUILT_SIZE:
+        raise OverflowError  # BANNER += BANNER, forty times over
     if op is cst.Multiply:
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
@@ -106,8 +111,9 @@ class Expressions(Walker):
         result = method(node)
         if len(result) == 1 and type(result[0]) is Unknown and result[0].node is node:
             self.defer(node)  # given up: parts of it may not have been read
-        if len(result) > MAX_ALTERNATIVES:
-            return [self.unknown(node)]
+        if len(result) > MAX_ALTERNATIVES or not isinstance(node, _WRITTEN) and any(
+                value.node is node and too_large(value) for value in result):
+            return [self.unknown(node)]  # too many, or built here beyond MAX_BUILT_SIZE
         return result or [self.unknown(node)]
 
     def eval_SimpleString(self, node: cst.SimpleString) -> List[Value]:
@@ -377,6 +383,8 @@ class Expressions(Walker):
             origin = left if left.fallback_of else right
             return origin.derive(value, node, self.stmt, path)
         if isinstance(left, ListV) and isinstance(right, ListV) and op is cst.Add:
+            if len(left.items) + len(right.items) > MAX_BUILT_SIZE:
+                return self.unknown(node)  # L = L + L, thirty times over
             result = ListV(left.kind, node, self.stmt, path)
             result.items = [list(i) for i in left.items + right.items]
             result.open = left.open or right.open
