@@ -11,6 +11,7 @@ import libcst as cst
 from flake8_netbox import netbox
 from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, closest
+from flake8_netbox.rules.required import refused_storage_backends
 
 _SETTING = re.compile(r"[A-Z][A-Z0-9_]*")
 SOCIAL_AUTH_FROM = Release(3, 1, 0)
@@ -101,7 +102,8 @@ class SettingOfAnotherRelease(Rule):
         "JOBRESULT_RETENTION = 90  # NBX502\n",
         "NAPALM_USERNAME = 'netbox'  # NBX502\n",
         Example("API_TOKEN_PEPPERS = {1: os.environ['PEPPER']}  # NBX502\n", "4.4"),
-        "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX502\n",
+        "STORAGE_BACKEND = 'storages.backends.s3.S3Storage'  # NBX502\n"
+        "STORAGES = {'default': {'BACKEND': 'storages.backends.s3.S3Storage'}}\n",
         Example("NAPALM_USERNAME = 'netops'  # NBX502\n", "3.5"),
         Example("CACHE_TIMEOUT = 900  # NBX502\n", "3.0"),
         Example("REDIS = {\n    'webhooks': {'HOST': 'redis'},  # NBX502\n"
@@ -111,8 +113,12 @@ class SettingOfAnotherRelease(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         release = ctx.release
         yield from self._webhooks_section(ctx)
+        # NetBox refuses these outright: NBX002 reports them, so not also "deprecated" here.
+        refused = {value.stmt for value in refused_storage_backends(ctx)}
         for name, stmt, node in assigned_settings(ctx):
             message = None
+            if name == "STORAGE_BACKEND" and stmt in refused:
+                continue
             if name.startswith("SOCIAL_AUTH_"):
                 if release < SOCIAL_AUTH_FROM:
                     message = f"{name}: NetBox passes SOCIAL_AUTH_* settings on from 3.1"

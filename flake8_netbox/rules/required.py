@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, List
 
 from flake8_netbox import netbox
 from flake8_netbox.redaction import describe_key
@@ -11,7 +11,7 @@ from flake8_netbox.netbox import Release
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, misspelling_of,
                                       sub_dicts)
 from flake8_netbox.rules.startup import is_empty
-from flake8_netbox.values import DictV, Env, ListV, Lit, compatible
+from flake8_netbox.values import DictV, Env, ListV, Lit, Value, compatible
 
 #: NetBox 4.3.0 introduced STORAGES and the inverted STORAGE_BACKEND check (still in 4.7.3).
 STORAGE_CHECK_FROM = Release(4, 3, 0)
@@ -124,23 +124,30 @@ class BothDatabaseSettings(Rule):
                       "only DATABASES", later.stmt, later.node)
 
     def _storage(self, ctx: Context) -> Iterator[Finding]:
-        """STORAGE_BACKEND without STORAGES: NetBox 4.3.0-4.7.3's inverted check."""
-        if ctx.release < STORAGE_CHECK_FROM:
-            return
-        storages = ctx.facts.values("STORAGES")
-        if ctx.is_bound("STORAGES"):
-            if not storages or not all(is_empty(v) for v in storages):
-                return
-        elif ctx.open_world or not ctx.whole:
-            return
-        for value in ctx.facts.values("STORAGE_BACKEND"):
-            if isinstance(value, Lit) and value.value is None or value.fallback_of is not None:
-                continue
-            if isinstance(value, (Lit, Env, DictV, ListV)):
-                yield self.at_value(
-                    f"STORAGE_BACKEND is set without STORAGES: NetBox {ctx.release} refuses to "
-                    "start (NetBox 4.3.0-4.7.3 raise 'STORAGE_BACKEND and STORAGES are both "
-                    "set'); configure STORAGES['default']['BACKEND'] instead", value)
+        for value in refused_storage_backends(ctx):
+            yield self.at_value(
+                f"STORAGE_BACKEND is set without STORAGES: NetBox {ctx.release} refuses to "
+                "start (NetBox 4.3.0-4.7.3 raise 'STORAGE_BACKEND and STORAGES are both "
+                "set'); configure STORAGES['default']['BACKEND'] instead", value)
+
+
+def refused_storage_backends(ctx: Context) -> List[Value]:
+    """The STORAGE_BACKEND values NetBox 4.3.0-4.7.3 refuses because STORAGES is unset or
+    empty (settings.py's inverted check: `if STORAGE_BACKEND is not None: if not STORAGES:
+    raise ImproperlyConfigured(...)`). NBX002 reports them; NBX502 then says nothing more about
+    the same assignment (one finding per cause)."""
+    if ctx.release < STORAGE_CHECK_FROM:
+        return []
+    storages = ctx.facts.values("STORAGES")
+    if ctx.is_bound("STORAGES"):
+        if not storages or not all(is_empty(v) for v in storages):
+            return []
+    elif ctx.open_world or not ctx.whole:
+        return []
+    return [value for value in ctx.facts.values("STORAGE_BACKEND")
+            if not (isinstance(value, Lit) and value.value is None or
+                    value.fallback_of is not None)
+            and isinstance(value, (Lit, Env, DictV, ListV))]
 
 
 class MissingEntry(Rule):
