@@ -19,7 +19,7 @@ import hashlib
 import json
 from typing import Any, Dict, List, Optional
 
-from flake8.formatting.base import BaseFormatter
+from flake8_netbox.sarif import SourceFreeFormatter
 
 #: GitLab Code Quality severities: a file NetBox cannot load, other errors, warnings.
 BLOCKER, CRITICAL, MINOR = "blocker", "critical", "minor"
@@ -38,7 +38,7 @@ def _severity(code: str) -> str:
     return CRITICAL if level(code) == "error" else MINOR
 
 
-class GitLabFormatter(BaseFormatter):
+class GitLabFormatter(SourceFreeFormatter):
     """A JSON array of Code Quality issues, written when flake8 stops (GitLab's
     ``artifacts:reports:codequality``)."""
 
@@ -67,21 +67,12 @@ class GitLabFormatter(BaseFormatter):
     def format(self, error: Any) -> Optional[str]:
         return None  # everything is written by stop()
 
-    def show_source(self, error: Any) -> Optional[str]:
-        return None  # never: the line may hold a secret
-
-    def show_statistics(self, statistics: Any) -> None:
-        pass
-
-    def show_benchmarks(self, benchmarks: Any) -> None:
-        pass
-
     def stop(self) -> None:
         self._write(json.dumps(self.issues, indent=2))
         super().stop()
 
 
-class JsonLinesFormatter(BaseFormatter):
+class JsonLinesFormatter(SourceFreeFormatter):
     """One JSON object a finding: path, line, column (1-based), code, message, level."""
 
     def format(self, error: Any) -> Optional[str]:
@@ -90,12 +81,3 @@ class JsonLinesFormatter(BaseFormatter):
         return json.dumps({"path": _path(error.filename), "line": int(error.line_number or 0),
                            "column": int(error.column_number or 0), "code": error.code,
                            "message": error.text, "level": level(error.code)})
-
-    def show_source(self, error: Any) -> Optional[str]:
-        return None  # never: the line may hold a secret
-
-    def show_statistics(self, statistics: Any) -> None:
-        pass
-
-    def show_benchmarks(self, benchmarks: Any) -> None:
-        pass

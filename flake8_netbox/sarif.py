@@ -17,7 +17,21 @@ from flake8_netbox import __version__
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-class SarifFormatter(BaseFormatter):
+class SourceFreeFormatter(BaseFormatter):
+    """A formatter that never writes source lines (they may hold secrets), statistics or
+    benchmarks: the base of every formatter this package ships."""
+
+    def show_source(self, error: Any) -> Optional[str]:
+        return None
+
+    def show_statistics(self, statistics: Any) -> None:
+        pass
+
+    def show_benchmarks(self, benchmarks: Any) -> None:
+        pass
+
+
+class SarifFormatter(SourceFreeFormatter):
     """Collects every violation and writes one SARIF log when flake8 stops."""
 
     def after_init(self) -> None:
@@ -43,15 +57,6 @@ class SarifFormatter(BaseFormatter):
 
     def format(self, error: Any) -> Optional[str]:
         return None  # everything is written by stop()
-
-    def show_source(self, error: Any) -> Optional[str]:
-        return None  # never copy source lines into the log: they may hold secrets
-
-    def show_statistics(self, statistics: Any) -> None:
-        pass
-
-    def show_benchmarks(self, benchmarks: Any) -> None:
-        pass
 
     def stop(self) -> None:
         import json
