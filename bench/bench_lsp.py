@@ -9,7 +9,10 @@
    new process, as editors without the server do, for the ratio.
 2. Soak: ``--soak`` edits in bursts of ``--burst`` (each burst waits for its diagnostics),
    with a hover, a completion and a code action request every 100 edits; the server's
-   resident memory (VmRSS, Linux) is sampled every 1,000 edits.
+   resident memory (VmRSS, Linux) and its ``flake8-netbox/serverState`` (what the server and
+   pygls keep, live futures, objects tracked by the garbage collector) are sampled every
+   1,000 edits. Memory is bounded when the samples after warm-up (the first 2,000 edits) stay
+   flat: the growth from edit 2,000 to the last is printed, in MiB and per edit.
 
 The client here is a few lines of JSON-RPC over the server's pipes, so the figures are the
 server's and not a client library's.
@@ -30,6 +33,9 @@ from typing import Any, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).parent))
 from configs import configuration  # noqa: E402
+
+#: The server's own request reporting what it keeps (counts only).
+STATE = "flake8-netbox/serverState"
 
 
 class Client:
@@ -150,7 +156,8 @@ def main() -> None:
 
     # 2. soak
     if args.soak:
-        samples = []
+        samples: List[Optional[int]] = []
+        states: List[Dict[str, Any]] = []
         for index in range(args.soak):
             version += 1
             change(client, uri, version, text + ("# soak %d\n" % index) * (index % 7))
@@ -169,12 +176,27 @@ def main() -> None:
                               "end": {"line": 40, "character": 0}},
                     "context": {"diagnostics": []}})
             if index % 1000 == 999:
+                if index % args.burst != args.burst - 1:
+                    client.diagnostics(uri, version)  # a burst's end: nothing in flight
                 samples.append(client.rss_kib())
+                states.append(client.request(STATE, None) or {})
+        print(f"soak: {args.soak} edits in bursts of {args.burst}")
         if samples and all(samples):
-            print(f"soak: {args.soak} edits; server RSS every 1,000 edits (MiB): "
-                  + ", ".join(f"{sample / 1024:.0f}" for sample in samples))
-            print(f"soak: bursts of {args.burst} edits; growth from the first to the last sample: "
+            print("soak: server RSS every 1,000 edits (MiB): "
+                  + ", ".join(f"{sample / 1024:.1f}" for sample in samples))
+            print(f"soak: RSS growth from the first to the last sample: "
                   f"{(samples[-1] - samples[0]) / 1024:.1f} MiB")
+            if len(samples) > 2:
+                edits = (len(samples) - 2) * 1000
+                grown = samples[-1] - samples[1]
+                print(f"soak: RSS growth after warm-up (edit 2,000 to {len(samples) * 1000:,}): "
+                      f"{grown / 1024:.1f} MiB, {grown * 1024 / edits:.0f} bytes per edit")
+        for name in ("requestFutures", "liveFutures", "gcObjects", "linted", "published",
+                     "pending"):
+            values = [state.get(name) for state in states]
+            if values and None not in values:
+                print(f"soak: {name} every 1,000 edits: "
+                      + ", ".join(str(value) for value in values))
     client.close()
 
 
