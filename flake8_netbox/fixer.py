@@ -14,7 +14,7 @@ import io
 import re
 import tokenize
 from collections import Counter
-from typing import Collection, FrozenSet, List, NamedTuple, Optional, Set, Tuple
+from typing import Collection, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -29,6 +29,14 @@ from flake8_netbox.rules.passwords import key_values, password_values, secret_pl
 from flake8_netbox.values import Lit
 
 MAX_PASSES = 8
+#: How much analysis one ``--fix`` run may do, in nodes of Python's syntax tree times the
+#: number of times the file is parsed and evaluated (one per pass, plus one for the findings
+#: left). A pass costs about 20 us per node (libcst's parse, the evaluator, the checks of the
+#: result), so this keeps a run within a few seconds: a usual configuration (a few thousand
+#: nodes) never meets it; a generated 6,000-line file (about 58,000 nodes) gets two passes.
+#: A file that would need more is left unchanged with a plain note (the same file always
+#: gets the same answer, so ``--fix`` stays idempotent). Measured by fuzz/fuzz_plugin.py.
+MAX_FIX_WORK = 150_000
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
@@ -74,20 +82,35 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
     fx: Optional[FixContext] = None
     secrets: Set[str] = set()
     history: List[Tuple[str, int]] = []  # (text before each pass, changes applied before it)
-    for _ in range(MAX_PASSES):
+    parsed: Dict[str, Tuple[ast.Module, "Counter[str]"]] = {}  # checked results, for the next pass
+    nodes = 0  # of the input's syntax tree: the unit of MAX_FIX_WORK
+    unfixed: Optional[List[Result]] = None  # the input's findings, kept where it may stop
+    for passes in range(MAX_PASSES):
         try:
-            fx = _context(text, release, whole, bound_elsewhere, noqa)
+            fx = _context(text, release, whole, bound_elsewhere, noqa, parsed.get(text))
             if fx is None:
                 refusals += _not_checked(text) if text == source else []
                 break
             if text == source:
                 secrets |= _secrets(fx)
+                nodes = _node_count(fx.source.tree)
+                if 2 * nodes <= MAX_FIX_WORK < (MAX_PASSES + 1) * nodes:  # may stop later
+                    unfixed = _remaining(fx, kind, opt_in)
             accepted, refusals, available = _one_pass(fx, kind, kinds, ignored)
         except RecursionError:  # nested deeper than the evaluator follows: leave it as it is
             break
         if not accepted:
             break
-        accepted, rejected = _keep_valid(fx, accepted)
+        if (passes + 2) * nodes > MAX_FIX_WORK:  # no room for the pass that must follow
+            refusals = [Refusal("", f"the file is too large for --fix to finish within its "
+                                    f"limit ({nodes:,} syntax-tree nodes, more than "
+                                    f"{passes + 1} passes needed); nothing was changed: fix "
+                                    f"it by hand (see the limits in docs/reliability.md)")]
+            if unfixed is None:  # this is the first pass: its findings are the input's
+                unfixed = _remaining(fx, kind, opt_in)
+            return FixResult(source, [], refusals, [], unfixed, secrets)
+        parsed.clear()
+        accepted, rejected = _keep_valid(fx, accepted, parsed)
         refusals += rejected
         if not accepted:
             break
@@ -115,22 +138,27 @@ def _fix(source: str, release: Release, kind: str, whole: bool,
     return FixResult(text, changes, refusals, available, remaining, secrets)
 
 
-def _keep_valid(fx: FixContext, accepted: List[Change]) -> Tuple[List[Change], List[Refusal]]:
+def _keep_valid(fx: FixContext, accepted: List[Change],
+                parsed: Optional[Dict[str, Tuple[ast.Module, "Counter[str]"]]] = None
+                ) -> Tuple[List[Change], List[Refusal]]:
     """The changes of one pass that leave a file Python 3.9+ reads, with every comment kept;
-    a refusal, under its own code, for each change that would not (the others still apply)."""
+    a refusal, under its own code, for each change that would not (the others still apply).
+    ``parsed`` receives the syntax tree and comments of each text found good, which the next
+    pass reuses instead of parsing and tokenizing it again."""
     problem = {id(change): _problem(fx, [change]) for change in accepted} \
-        if _problem(fx, accepted) else {}
+        if _problem(fx, accepted, parsed) else {}
     good = [change for change in accepted if not problem.get(id(change))]
     rejected = [Refusal(change.code, problem[id(change)]) for change in accepted
                 if problem.get(id(change))]
-    if problem and good and _problem(fx, good):  # each alone is fine, together they are not
+    if problem and good and _problem(fx, good, parsed):  # each alone is fine, not together
         rejected += [Refusal(change.code, "it would clash with another fix; run --fix again")
                      for change in good[1:]]
         good = good[:1]
     return good, rejected
 
 
-def _problem(fx: FixContext, changes: List[Change]) -> str:
+def _problem(fx: FixContext, changes: List[Change],
+             parsed: Optional[Dict[str, Tuple[ast.Module, "Counter[str]"]]] = None) -> str:
     """Why applying ``changes`` to the pass's text must not be done, or ''."""
     text = fx.source.text
     edits = [edit for change in changes for edit in change.edits]
@@ -141,12 +169,19 @@ def _problem(fx: FixContext, changes: List[Change]) -> str:
                         "Python before 3.12 cannot read; change it by hand")
     fixed = apply_edits(text, edits)
     try:
-        ast.parse(fixed)
+        tree = ast.parse(fixed)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return "the fix would not leave valid Python; please report it"
-    if comment_tokens(fixed) != fx.comments():
+    comments = comment_tokens(fixed)
+    if comments != fx.comments():
         return "the fix would drop or move a comment; change it by hand (and please report it)"
+    if parsed is not None:
+        parsed[fixed] = (tree, comments)
     return ""
+
+
+def _node_count(tree: ast.AST) -> int:
+    return sum(1 for _ in ast.walk(tree))
 
 
 def comment_tokens(text: str) -> "Counter[str]":
@@ -174,9 +209,12 @@ def _remaining(fx: FixContext, kind: str, opt_in: Collection[str]) -> List[Resul
 
 
 def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSet[str],
-             noqa: bool = True) -> "FixContext | None":
+             noqa: bool = True, parsed: "Tuple[ast.Module, Counter[str]] | None" = None
+             ) -> "FixContext | None":
+    """The evaluated file; ``parsed``: its syntax tree and comments when already known (the
+    previous pass checked the text it produced)."""
     try:
-        tree = ast.parse(text)
+        tree = parsed[0] if parsed is not None else ast.parse(text)
         if too_costly(text, tree):
             return None
         module = cst.parse_module(text)
@@ -184,7 +222,10 @@ def _context(text: str, release: Release, whole: bool, bound_elsewhere: FrozenSe
         return None
     ctx = Context(evaluate(module, tree, text, version_text(release)), release, tree, whole,
                   bound_elsewhere)
-    return FixContext(ctx, Source(text, module, tree), release, noqa)
+    fx = FixContext(ctx, Source(text, module, tree), release, noqa)
+    if parsed is not None:
+        fx.known_comments(parsed[1])
+    return fx
 
 
 def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collection[str]

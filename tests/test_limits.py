@@ -364,3 +364,71 @@ def test_alternatives_per_entry_are_capped():
     assert sorted(v.value for v in facts_of(HEAD + few).values("REDIS")[0].entries["caching"]
                   .values()[0].entries["DATABASE"].values()) == [0, 1, 1, 2]
     assert "NBX201" in codes(HEAD + few)
+
+
+# -- --fix: a bounded amount of work, all or nothing --------------------------------------------
+
+#: Fixes that wait for each other (one pass each): the REDIS rewrite, then the DATABASE upgrade.
+CHAINED = ("import os\nALLOWED_HOSTS = ['x']\n"
+           "DATABASE = {'NAME': 'n', 'PASSWORD': os.environ['DB']}\n"
+           "REDIS = {'HOST': 'r', 'DATABASE': 0, 'DEFAULT_TIMEOUT': 300}\n"
+           "SECRET_KEY = os.environ['SECRET_KEY']\nJOBRESULT_RETENTION = 3\n")
+
+
+def _nodes(source: str) -> int:
+    import ast
+
+    return sum(1 for _ in ast.walk(ast.parse(source)))
+
+
+def test_fix_beyond_its_work_limit_changes_nothing_and_says_so(monkeypatch):
+    """A --fix run parses and evaluates the file once per pass: the number of passes a file of
+    its size may take is bounded (fixer.MAX_FIX_WORK), and a file that would need more is left
+    exactly as it was (not half fixed: the same file always gets the same answer)."""
+    from flake8_netbox import fixer
+
+    kinds = (SAFE, UNSAFE, UPGRADE_DATABASES)
+    fixed = fix_source(CHAINED, DEFAULT_RELEASE, kinds=kinds)
+    assert len({id(c) for c in fixed.changes}) >= 2 and fixed.source != CHAINED
+    monkeypatch.setattr(fixer, "MAX_FIX_WORK", _nodes(CHAINED) * 2 - 1)  # one pass only
+    limited = fix_source(CHAINED, DEFAULT_RELEASE, kinds=kinds)
+    assert limited.source == CHAINED and limited.changes == []
+    assert [r.reason for r in limited.refusals if "too large for --fix" in r.reason]
+    assert sorted(limited.remaining) == sorted(check_source(CHAINED, DEFAULT_RELEASE))
+    again = fix_source(limited.source, DEFAULT_RELEASE, kinds=kinds)
+    assert again.source == CHAINED and again.changes == []
+
+
+def test_a_large_file_is_fixed_all_or_nothing():
+    """Over half the work limit in syntax-tree nodes (and under lint's own MAX_NODES): --fix
+    may parse it only once, so the chained fixes are refused together and the text keeps
+    every byte, while the findings are still reported."""
+    from flake8_netbox.checker import MAX_NODES
+    from flake8_netbox.fixer import MAX_FIX_WORK
+
+    filler = "".join(f"_H{i} = [{i}, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n" for i in range(5500))
+    source = CHAINED + filler
+    assert MAX_FIX_WORK // 2 < _nodes(source) <= MAX_NODES
+    result = fix_source(source, DEFAULT_RELEASE, kinds=(SAFE, UNSAFE, UPGRADE_DATABASES))
+    assert result.source == source and result.changes == []
+    assert [r.reason for r in result.refusals if "too large for --fix" in r.reason]
+    assert {"NBX005", "NBX502"} <= {message.split()[0] for _, _, message in result.remaining}
+
+
+def test_fixes_look_for_a_name_only_where_it_is_a_name():
+    """A large file whose every statement holds the string 'DATABASE' (a REDIS key) is not
+    searched statement by statement for the name DATABASE (libcst's walk of each took
+    seconds on 6,000 lines)."""
+    import ast
+
+    import libcst
+
+    from flake8_netbox.fixes.base import Source
+
+    text = HEAD + "".join(f"if os.environ.get('A{i}'):\n    REDIS['tasks']['DATABASE'] = {i}\n"
+                          for i in range(50))
+    source = Source(text, libcst.parse_module(text), ast.parse(text))
+    assert source.mentions("DATABASE", as_string=False) == [2]
+    assert len(source.mentions("DATABASE", as_name=False)) == 51
+    assert [stmt for stmt, _ in source.find("DATABASE", libcst.Name,
+                                            lambda node: node.value == "DATABASE")] == [2]

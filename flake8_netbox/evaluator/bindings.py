@@ -9,13 +9,14 @@ It declares the calls the other modules provide (``eval``, ``exec_block``, ``com
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
 import unicodedata
 from contextlib import contextmanager
 from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
+
+from flake8_netbox.cst_nodes import children, fields, is_branch, walk
 
 from flake8_netbox.values import (Absent, DictV, Entry, Imported, Lit, ListV, Path, Slot, Unknown,
                                   Value)
@@ -110,7 +111,7 @@ def name_loads(node: Any, own: FrozenSet[str] = frozenset()) -> Set[str]:
             if name not in own:
                 out.add(name)
             continue
-        if not isinstance(current, cst.CSTNode):
+        if not is_branch(current):  # not a node, or whitespace, punctuation, a literal
             continue
         if isinstance(current, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
             targets = [t.target for t in current.targets] if isinstance(current, cst.Assign) \
@@ -122,12 +123,12 @@ def name_loads(node: Any, own: FrozenSet[str] = frozenset()) -> Set[str]:
             continue
         written = _written_container(current)
         if written is not None:
-            stack.extend((child, own) for child in _children(current) if child is not written)
+            stack.extend((child, own) for child in children(current) if child is not written)
             continue
         skip = _NOT_READ_FIELDS.get(type(current).__name__, ())
-        for field in dataclasses.fields(current):
-            child = getattr(current, field.name)
-            if field.name in skip:
+        for field in fields(current):
+            child = getattr(current, field)
+            if field in skip:
                 if isinstance(child, (cst.Name, type(None))):
                     continue  # a plain name target or a name that is not read
                 # Subscript/attribute/tuple targets read their bases, not their names.
@@ -140,19 +141,9 @@ def name_loads(node: Any, own: FrozenSet[str] = frozenset()) -> Set[str]:
     return out
 
 
-def _children(node: Any) -> List[Any]:
-    out: List[Any] = []
-    for field in dataclasses.fields(node):
-        child = getattr(node, field.name)
-        out.extend(child if isinstance(child, (list, tuple)) else [child])
-    return out
-
-
 def _names_in(target: Any) -> List[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    return [n for child in _children(target) if isinstance(child, cst.CSTNode)
-            for n in _names_in(child)]
+    """Every ``Name`` node inside ``target`` (itself included), in source order."""
+    return [node for node in walk(target) if isinstance(node, cst.Name)]
 
 
 #: Methods that change the list, dict or set they are called on: calling one writes into the

@@ -14,11 +14,12 @@ import re
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional,
+from typing import (Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set,
                     Sequence, Tuple, Union)
 
 import libcst as cst
 
+from flake8_netbox.cst_nodes import walk
 from flake8_netbox.netbox import Release
 from flake8_netbox.positions import Positioner
 from flake8_netbox.rules.base import NETBOX, Context
@@ -90,7 +91,7 @@ class Source:
         self.indent_unit = module.default_indent
         self._starts = [0] + [match.end() for match in _LINE_END.finditer(text)]
         self._positioner = Positioner(module, tree)
-        self._mentions: Optional[Dict[str, List[int]]] = None
+        self._mentions: Optional[Tuple[Dict[str, List[int]], Dict[str, List[int]]]] = None
         self._fstrings: Optional[List[Tuple[int, int, str]]] = None
 
     def ast_offset(self, line: int, column: int) -> int:
@@ -137,21 +138,29 @@ class Source:
         start, end = self.span(node, stmt)
         return self.text[start:end]
 
-    def mentions(self, text: str) -> List[int]:
-        """Top-level statements whose code uses the name (or string) ``text``: only those are
-        searched, instead of the whole module."""
+    def mentions(self, text: str, as_name: bool = True, as_string: bool = True) -> List[int]:
+        """Top-level statements whose code uses ``text`` as a name (``as_name``) or as a
+        string literal (``as_string``): only those are searched, instead of the whole module."""
         if self._mentions is None:
             self._mentions = _mention_index(self.module, self.tree)
-        return self._mentions.get(text, [])
+        names, strings = self._mentions
+        found = (names.get(text, []) if as_name else []) + \
+            (strings.get(text, []) if as_string else [])
+        return sorted(set(found))
 
-    def find(self, text: str, kind: type, match: Any = None) -> List[Tuple[int, Any]]:
+    def find(self, text: str, kind: type, match: Any = None, within: Optional[str] = None
+             ) -> List[Tuple[int, Any]]:
         """(statement, node) for the nodes of type ``kind`` (with ``match(node)`` true) in the
-        statements that mention ``text``."""
+        statements that mention ``text`` (as a name when ``kind`` is ``Name``, as a string
+        when it is ``SimpleString``) and, given ``within``, the name ``within`` too."""
+        stmts = self.mentions(text, as_name=kind is not cst.SimpleString,
+                              as_string=kind is not cst.Name)
+        if within is not None:
+            stmts = sorted(set(stmts) & set(self.mentions(within, as_string=False)))
         found: List[Tuple[int, Any]] = []
-        for stmt in self.mentions(text):
-            collector = _Collector(kind, match)
-            self.module.body[stmt].visit(collector)
-            found += [(stmt, node) for node in collector.found]
+        for stmt in stmts:
+            found += [(stmt, node) for node in walk(self.module.body[stmt])
+                      if isinstance(node, kind) and (match is None or match(node))]
         return found
 
     def line_start(self, offset: int) -> int:
@@ -173,42 +182,35 @@ class Source:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def _mention_index(module: cst.Module, tree: ast.Module) -> Dict[str, List[int]]:
-    """name or string -> indexes of the libcst top-level statements using it, from Python's
-    own tree (a libcst visit of a large module is far slower)."""
-    index: Dict[str, List[int]] = {}
+def _mention_index(module: cst.Module, tree: ast.Module
+                   ) -> Tuple[Dict[str, List[int]], Dict[str, List[int]]]:
+    """(name -> indexes of the libcst top-level statements using it as a name, string ->
+    those using it as a string literal), from Python's own tree (a libcst visit of a large
+    module is far slower)."""
+    names: Dict[str, List[int]] = {}
+    strings: Dict[str, List[int]] = {}
     body = tree.body
     position = 0
     for stmt, statement in enumerate(module.body):
         count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-        words = set()
+        words: Set[str] = set()
+        texts: Set[str] = set()
         for node in body[position:position + count]:
             for child in ast.walk(node):
                 if isinstance(child, ast.Name):
                     words.add(child.id)
                 elif isinstance(child, ast.Constant) and isinstance(child.value, str):
-                    words.add(child.value)
+                    texts.add(child.value)
                 elif isinstance(child, ast.alias):
                     words.update(part for part in (child.name, child.asname) if part)
                 elif isinstance(child, (ast.Global, ast.Nonlocal)):
                     words.update(child.names)
         position += count
         for word in words:
-            index.setdefault(word, []).append(stmt)
-    return index
-
-
-class _Collector(cst.CSTVisitor):
-    def __init__(self, kind: type, match: Any) -> None:
-        super().__init__()
-        self.kind = kind
-        self.match = match
-        self.found: List[Any] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kind) and (self.match is None or self.match(node)):
-            self.found.append(node)
-        return True
+            names.setdefault(word, []).append(stmt)
+        for text in texts:
+            strings.setdefault(text, []).append(stmt)
+    return names, strings
 
 
 class FixContext:
@@ -233,6 +235,10 @@ class FixContext:
             except (tokenize.TokenError, SyntaxError):
                 self._comments = Counter()
         return self._comments
+
+    def known_comments(self, comments: "Counter[str]") -> None:
+        """Take the text's comments as already counted (by the check of the pass before)."""
+        self._comments = comments
 
     def silenced(self, code: str, offset: int) -> bool:
         """Does a ``# noqa`` comment on the line at ``offset`` cover ``code``? A finding the

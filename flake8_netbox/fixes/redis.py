@@ -213,7 +213,7 @@ def _redis_indexes(fx: FixContext, text: str) -> List[Tuple[int, cst.SimpleStrin
             node.slice[0].slice.value.evaluated_value == text
 
     return [(stmt, node.slice[0].slice.value)  # type: ignore[attr-defined]
-            for stmt, node in fx.source.find(text, cst.Subscript, is_index)]
+            for stmt, node in fx.source.find(text, cst.Subscript, is_index, within="REDIS")]
 
 
 class SectionTimeout(Fix):
