@@ -2,7 +2,7 @@
 
 libcst's PositionProvider regenerates the code of the whole module; instead, flake8's ``ast``
 tree (which it builds anyway) gives each top-level statement's first line, and position metadata
-is computed for that one statement alone.
+is computed for the statements around the reported one only (``CHUNK``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ def statement_lines(module: cst.Module, tree: ast.Module) -> List[int]:
     return lines
 
 
+#: Top-level statements whose positions are worked out together: libcst's metadata costs about
+#: a millisecond per resolution whatever its size, so 5,000 findings on 5,000 statements took
+#: 5 s one statement at a time; a chunk of 32 costs a few milliseconds where one finding needs it.
+CHUNK = 32
+
+
 class Positioner:
     """Resolves (top-level statement index, node) to flake8's (line, column)."""
 
@@ -52,11 +58,13 @@ class Positioner:
         if node is None or not 0 <= stmt < len(self.module.body):
             return None
         statement = self.module.body[stmt]
-        positions = self._cache.get(stmt)
+        positions = self._cache.get(stmt // CHUNK)
         if positions is None:
-            mini = self.module.with_changes(body=[statement], header=[], footer=[])
+            first = stmt // CHUNK * CHUNK
+            mini = self.module.with_changes(body=self.module.body[first:first + CHUNK],
+                                            header=[], footer=[])
             positions = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
-            self._cache[stmt] = positions
+            self._cache[stmt // CHUNK] = positions
         found = positions.get(node)
         if found is None:
             return None
