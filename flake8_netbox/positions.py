@@ -65,9 +65,10 @@ class Positioner:
                                             header=[], footer=[])
             positions = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
             self._cache[stmt // CHUNK] = positions
-        found = positions.get(node)
-        if found is None:
-            return None
+        found, around = positions.get(node), positions[statement]
+        if found is None or not (around.start.line, around.start.column) <= (
+                found.start.line, found.start.column) <= (around.end.line, around.end.column):
+            return None  # not in this statement (a chunk holds its neighbours too)
         shift = self.lines[stmt] - positions[statement].start.line
         return ((found.start.line + shift, found.start.column),
                 (found.end.line + shift, found.end.column))
