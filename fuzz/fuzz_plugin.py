@@ -23,7 +23,8 @@ file's encoding, keeps a CRLF file CRLF, does not change when fixed again, and t
 
 Prints runs, inputs per second, how many mutants reached the plugin, findings, and failures
 (an exception escaping run(), an NBX000 finding, or an input taking more than 5 seconds of
-CPU time: wall-clock time on a shared machine measures the neighbours);
+CPU time twice in a row: wall-clock time on a shared machine measures the neighbours, and even
+CPU time grows when they share the core's caches);
 failing inputs are written to fuzz/failures/ to become regression tests.
 """
 
@@ -421,6 +422,13 @@ def worker(args: Tuple[int, int, str, int]) -> Dict[str, object]:
         else:
             detail = ""
         elapsed = time.process_time() - start
+        if elapsed > SLOW_SECONDS and not detail:  # slow once: again, to tell the input's
+            start = time.process_time()             # cost from a neighbour's (shared cores)
+            try:
+                run(path)
+            except BaseException:  # already judged above
+                pass
+            elapsed = min(elapsed, time.process_time() - start)
         stats["runs"] += 1  # type: ignore[operator]
         stats["slowest"] = max(stats["slowest"], elapsed)  # type: ignore[type-var]
         if outcome in ("ok", "e999"):
