@@ -36,11 +36,33 @@ def did_change(client, path: Path, version: int, text: str) -> None:
         [types.TextDocumentContentChangeWholeDocument(text=text)]))
 
 
-async def published(client, version: int):
-    while True:
-        found = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if found.version == version:
-            return found
+class Published:
+    """Every (uri, version) the server publishes diagnostics for. The listener registers
+    itself again while it is being called, before the client reads the next message, so no
+    publication is missed (waiting for one notification after another can miss one that
+    arrives in between)."""
+
+    def __init__(self, client) -> None:
+        import asyncio
+
+        self.client = client
+        self.seen: set = set()
+        self.arrived = asyncio.Event()
+        self.listen()
+
+    def listen(self) -> None:
+        self.client.protocol.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                                   self.got)
+
+    def got(self, params) -> None:
+        self.listen()
+        self.seen.add((params.uri, params.version))
+        self.arrived.set()
+
+    async def until(self, path: Path, version: int) -> None:
+        while (path.as_uri(), version) not in self.seen:
+            self.arrived.clear()
+            await self.arrived.wait()
 
 
 async def test_edits_leave_nothing_behind(client, tmp_path):
@@ -48,9 +70,10 @@ async def test_edits_leave_nothing_behind(client, tmp_path):
     and condition: the linear RSS growth of the soak); the server drops them."""
     path = tmp_path / "configuration.py"
     path.write_text(UPGRADE_27)
+    published = Published(client)
     client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
         uri=path.as_uri(), language_id="python", version=1, text=UPGRADE_27)))
-    await published(client, 1)
+    await published.until(path, 1)
     uri = types.TextDocumentIdentifier(uri=path.as_uri())
     version = 1
     seen = []
@@ -59,7 +82,7 @@ async def test_edits_leave_nothing_behind(client, tmp_path):
         # the same few texts again and again: nothing text-keyed may grow either
         did_change(client, path, version, UPGRADE_27 + "# edit %d\n" % (index % 7))
         if index % BURST == BURST - 1:
-            await published(client, version)
+            await published.until(path, version)
         if index % 50 == 49:
             await client.text_document_hover_async(types.HoverParams(
                 uri, types.Position(line=0, character=1)))
@@ -84,6 +107,7 @@ async def test_edits_leave_nothing_behind(client, tmp_path):
 
 
 async def test_closed_documents_are_forgotten(client, tmp_path):
+    published = Published(client)
     for number in range(20):
         path = tmp_path / f"site{number}" / "configuration.py"
         path.parent.mkdir()
@@ -91,7 +115,7 @@ async def test_closed_documents_are_forgotten(client, tmp_path):
         item = types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1,
                                       text=UPGRADE_27)
         client.text_document_did_open(types.DidOpenTextDocumentParams(item))
-        await published(client, 1)
+        await published.until(path, 1)
         did_change(client, path, 2, UPGRADE_27 + "# edited\n")  # still pending when closed
         client.text_document_did_close(types.DidCloseTextDocumentParams(
             types.TextDocumentIdentifier(uri=path.as_uri())))
