@@ -1,15 +1,16 @@
-"""End to end in Emacs: the eglot snippet of docs/lsp.md starts the server and flymake shows
-its findings. Skipped where Emacs or eglot is not installed (Debian: ``apt-get install
-emacs-nox elpa-eglot``; Emacs 29 has eglot built in)."""
+"""End to end in Emacs: the README's eglot snippet (read from README.md, evaluated as it is)
+starts the server and flymake shows its findings. Skipped where Emacs or eglot is not
+installed (Debian: ``apt-get install emacs-nox elpa-eglot``; Emacs 29 has eglot built in)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from readme_snippets import path_with_server, snippets
 
 pytest.importorskip("pygls", reason="the lsp extra is not installed")
 EMACS = shutil.which("emacs")
@@ -22,9 +23,8 @@ DRIVE = """\
 (unless (require 'eglot nil t) (with-temp-file "result.txt" (insert "no eglot")) (kill-emacs 0))
 (require 'python)
 (setq eglot-server-programs nil)
-;; the snippet of docs/lsp.md, with this Python's server
-(add-to-list 'eglot-server-programs
-             '(python-mode . (SERVER :initializationOptions (:netboxVersion "4.7"))))
+;; the README's snippet, as it is
+SNIPPET
 (find-file "configuration.py")
 (python-mode)
 (apply #'eglot (eglot--guess-contact))  ; what M-x eglot does, without asking
@@ -44,11 +44,10 @@ DRIVE = """\
 def test_eglot_shows_the_findings(tmp_path):
     source = (FIXTURES / "upgrade" / "netbox27.py").read_text()
     (tmp_path / "configuration.py").write_text(source)
-    server = " ".join(f'"{part}"' for part in [sys.executable, "-m", "flake8_netbox", "lsp"])
-    (tmp_path / "drive.el").write_text(DRIVE.replace("SERVER", server))
+    (tmp_path / "drive.el").write_text(DRIVE.replace("SNIPPET", snippets("Emacs", "elisp")[0]))
     proc = subprocess.run([EMACS, "--batch", "-l", "drive.el"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=240,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, env=path_with_server(tmp_path / "bin"))
     result = tmp_path / "result.txt"
     assert result.exists(), proc.stdout + proc.stderr
     text = result.read_text()
