@@ -15,6 +15,8 @@ pytest.importorskip("pytest_lsp", minversion="1.0", reason="pytest-lsp 1.x needs
 
 pytestmark = pytest.mark.asyncio
 
+from listening import Published  # noqa: E402 (needs lsprotocol)
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 UPGRADE_27 = (FIXTURES / "upgrade" / "netbox27.py").read_text()
 STATE = "flake8-netbox/serverState"
@@ -34,35 +36,6 @@ def did_change(client, path: Path, version: int, text: str) -> None:
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
         [types.TextDocumentContentChangeWholeDocument(text=text)]))
-
-
-class Published:
-    """Every (uri, version) the server publishes diagnostics for. The listener registers
-    itself again while it is being called, before the client reads the next message, so no
-    publication is missed (waiting for one notification after another can miss one that
-    arrives in between)."""
-
-    def __init__(self, client) -> None:
-        import asyncio
-
-        self.client = client
-        self.seen: set = set()
-        self.arrived = asyncio.Event()
-        self.listen()
-
-    def listen(self) -> None:
-        self.client.protocol.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                                                   self.got)
-
-    def got(self, params) -> None:
-        self.listen()
-        self.seen.add((params.uri, params.version))
-        self.arrived.set()
-
-    async def until(self, path: Path, version: int) -> None:
-        while (path.as_uri(), version) not in self.seen:
-            self.arrived.clear()
-            await self.arrived.wait()
 
 
 async def test_edits_leave_nothing_behind(client, tmp_path):

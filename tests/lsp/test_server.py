@@ -16,6 +16,8 @@ pytest.importorskip("pytest_lsp", minversion="1.0", reason="pytest-lsp 1.x needs
 
 pytestmark = pytest.mark.asyncio
 
+from listening import Published  # noqa: E402 (needs lsprotocol)
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
@@ -106,13 +108,13 @@ async def test_edits_are_rechecked_and_published_for_their_version(client, tmp_p
     assert "NBX005" not in {d.code for d in published.diagnostics}
     # several edits in a burst: each publication names the version it was computed on,
     # versions only go up, and the newest version's findings come last
+    published = Published(client)
     for version, text in ((3, UPGRADE_27), (4, fixed), (5, UPGRADE_27)):
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
             [types.TextDocumentContentChangeWholeDocument(text=text)]))
-    seen = []
-    while not seen or seen[-1].version != 5:
-        seen.append(await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS))
+    await published.until(path, 5)
+    seen = published.of(path)
     versions = [published.version for published in seen]
     assert versions == sorted(set(versions)) and versions[-1] == 5
     for published in seen:
