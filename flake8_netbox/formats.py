@@ -52,7 +52,8 @@ class GitLabFormatter(SourceFreeFormatter):
         # The same finding twice in a file (two passwords with one message) gets its own
         # fingerprint; line numbers stay out of it, so an issue survives lines moving above.
         self.seen[key] = self.seen.get(key, 0) + 1
-        fingerprint = hashlib.sha256(f"{key}\0{self.seen[key]}".encode()).hexdigest()
+        fingerprint = hashlib.sha256(  # a path that is not UTF-8 keeps its own bytes
+            f"{key}\0{self.seen[key]}".encode("utf-8", "surrogateescape")).hexdigest()
         self.issues.append({
             "type": "issue",
             "check_name": error.code,

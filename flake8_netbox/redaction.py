@@ -89,6 +89,30 @@ def describe_key(key: object, index: Optional[int] = None) -> str:
     return f"<{len(key)}-character key{where}>"
 
 
+#: One piece of a value a message may quote: a word in one case or capitalised, digits only at
+#: the end (``netbox``, ``bgp``, ``Europe``, ``db2``), or a short number.
+_PIECE = re.compile(r"[A-Z]+[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]{1,6}")
+#: The characters between those pieces in a host, an origin, a module or a path.
+_TEXT = re.compile(r"[A-Za-z0-9._/:*+, -]*")
+
+
+def text_like(text: str) -> bool:
+    """Is ``text`` (a host name, origin, module or engine path, time zone...) made only of
+    pieces shaped like words or short numbers, without user information and without any piece
+    that names a secret? Only such text is quoted in a message: a value of another shape may
+    be (or hold) a secret pasted in the wrong place."""
+    if len(text) > 80 or not _TEXT.fullmatch(text):  # no '@', '?', '=', '%', '!', ...
+        return False
+    pieces = [p for p in re.split(r"[^A-Za-z0-9]+", text) if p]
+    return all(_PIECE.fullmatch(p) and not secret_like(p) for p in pieces)
+
+
+def describe_text(text: str, noun: str = "value") -> str:
+    """How a message names a string value: quoted when :func:`text_like`, else by its length
+    (``<23-character entry>``), never quoted."""
+    return repr(text) if text_like(text) else f"<{len(text)}-character {noun}>"
+
+
 def describe_variable(name: str) -> str:
     """How a message names an environment variable the file reads: ``$NAME`` when it is shaped
     like one (letters, digits and underscores, one case per part), else its length."""
@@ -116,12 +140,41 @@ def _value_of(token: str) -> Optional[object]:
         return None
 
 
+#: A piece of a comment's word that may be shown: letters, then digits only at the end.
+_COMMENT_PIECE = re.compile(r"[A-Za-z]{1,30}[0-9]{0,6}|[0-9]{1,6}")
+
+
+def _comment_cut(comment: str) -> Optional[int]:
+    """Where a comment's text stops being shown (None: all of it is): at its first word with a
+    piece of another shape (``Xk7pQ2wZ9``, ``hunter2!``), or after a word naming a secret
+    (``# password: ...``). A comment is prose or a note such as ``# noqa: NBX101``; a
+    password pasted into it must not reach a diff's context."""
+    position = 0
+    words = re.finditer(r"\S+", comment)
+    for word in words:
+        pieces = [p for p in re.split(r"[^A-Za-z0-9]+", word.group()) if p]
+        if not all(_COMMENT_PIECE.fullmatch(p) for p in pieces):
+            return word.start()
+        position = word.end()
+        if any(secret_like(p) for p in pieces) and comment[position:].strip():
+            following = next(words, None)
+            return following.start() if following else None
+    return None
+
+
 def _literals(text: str) -> List[Tuple[Tuple[int, int], Tuple[int, int], bool]]:
-    """(start, end, shown) of every string literal of ``text`` (rows from 1, as tokenize
-    counts them): whether it may be shown as written."""
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-              if t.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT,
-                                tokenize.DEDENT)]
+    """(start, end, shown) of every string literal, number and comment of ``text`` (rows from
+    1, as tokenize counts them): whether it may be shown as written. For a comment, ``start``
+    is where its hidden part begins."""
+    found = []
+    tokens = []
+    for t in tokenize.generate_tokens(io.StringIO(text).readline):
+        if t.type == tokenize.COMMENT:
+            cut = _comment_cut(t.string)
+            if cut is not None:
+                found.append(((t.start[0], t.start[1] + cut), t.end, False))
+        elif t.type not in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            tokens.append(t)
     fstring_start = getattr(tokenize, "FSTRING_START", None)
     fstring_end = getattr(tokenize, "FSTRING_END", None)
     # Fold each f-string (Python 3.12+ tokenizes its inside) into one pseudo token.
@@ -142,7 +195,6 @@ def _literals(text: str) -> List[Tuple[Tuple[int, int], Tuple[int, int], bool]]:
         if depth:
             continue
         folded.append((token.type, token.string, token.start, token.end))
-    found = []
     frames = [_Frame("", False)]
     for index, (kind, string, begin, end) in enumerate(folded):
         frame = frames[-1]
@@ -160,6 +212,13 @@ def _literals(text: str) -> List[Tuple[Tuple[int, int], Tuple[int, int], bool]]:
                     frames[-1].label = True
         elif kind == tokenize.OP and string == "," and frame.bracket == "{":
             frame.label = False
+        elif kind == tokenize.NUMBER:
+            before = folded[index - 1][1] if index else ""
+            after = folded[index + 1][1] if index + 1 < len(folded) else ""
+            keyed = (frame.bracket == "{" and after == ":") or \
+                (frame.bracket == "[" and before == "[" and after == "]")
+            short = _NUMBER.fullmatch(string.replace("_", "")) is not None
+            found.append((begin, end, short and (keyed or not (frame.secret or frame.label))))
         elif kind == tokenize.STRING:
             value = None if re.match(r"[A-Za-z]*[fF]", string) else _value_of(string)
             if isinstance(value, bytes):
@@ -203,7 +262,11 @@ def redacted_lines(text: str) -> List[str]:
         first, last = row - 1, end_row - 1
         if first >= len(lines) or last >= len(lines):
             continue
-        opening = _opening(lines[first][column:])
+        token = lines[first][column:]
+        if first == last and not re.match(r"[A-Za-z]*['\"]", token):  # a number or a comment
+            pieces[first].append((column, end_column, REDACTED))
+            continue
+        opening = _opening(token)
         if first == last:
             quote = opening[-1] if opening else "'"
             closing = quote * 3 if opening.endswith(quote * 3) else quote

@@ -95,14 +95,17 @@ def level(code: str) -> str:
 
 def artifact_uri(filename: str) -> str:
     """RFC 3986 URI reference for a reported path: an absolute path as a file:// URI, a
-    relative one percent-encoded (spaces, '#', '%'), with '/' separators and no leading './'."""
+    relative one percent-encoded (spaces, '#', '%', non-ASCII and non-UTF-8 bytes), with '/'
+    separators and no leading './'."""
     import os
     from pathlib import Path, PurePosixPath, PureWindowsPath
 
     if os.path.isabs(filename):
         return Path(filename).as_uri()
     parts = PureWindowsPath(filename).parts if os.sep == "\\" else PurePosixPath(filename).parts
-    return quote("/".join(part for part in parts if part != "."), safe="/")
+    # Bytes, as the file system holds them: a name that is not UTF-8 (a surrogate escape in
+    # Python's str) is percent-encoded byte for byte, as Path.as_uri() does for absolute ones.
+    return quote(os.fsencode("/".join(part for part in parts if part != ".")), safe="/")
 
 
 def _rule(code: str) -> Dict[str, Any]:

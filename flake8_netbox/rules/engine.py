@@ -11,6 +11,7 @@ import re
 from typing import Iterator, List, Tuple
 
 from flake8_netbox.netbox import Release
+from flake8_netbox.redaction import describe_key, describe_text
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, present_values, where
 from flake8_netbox.values import DictV, Lit, Value
 
@@ -59,7 +60,7 @@ class UnsupportedEngine(Rule):
             if isinstance(value, Lit) and isinstance(value.value, str) and \
                     other_engine(value.value) and id(value.node) not in seen:
                 seen.add(id(value.node))
-                shown = repr(value.value) if len(value.value) <= 80 else "its value"
+                shown = describe_text(value.value)
                 yield self.at(f"{path} is {shown}: NetBox supports PostgreSQL only (and uses "
                               "the ENGINE written here since 3.5.1); use "
                               "'django.db.backends.postgresql' or remove ENGINE", *where(value))
@@ -73,6 +74,6 @@ def _engines(ctx: Context) -> List[Tuple[str, Value]]:
         for alias in databases.entries:
             for database in present_values(databases, alias):
                 if isinstance(database, DictV):
-                    found += [(f"DATABASES[{alias!r}]['ENGINE']", v)
+                    found += [(f"DATABASES[{describe_key(alias)}]['ENGINE']", v)
                               for v in present_values(database, "ENGINE")]
     return found

@@ -14,6 +14,7 @@ from typing import Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from flake8_netbox import netbox
+from flake8_netbox.redaction import describe_text, text_like
 from flake8_netbox.rules.base import Context, Example, Finding, Rule, list_items, where
 from flake8_netbox.values import Lit, Value
 
@@ -22,7 +23,7 @@ _PORT = re.compile(r"^(?:[^:\[\]]+|\[[0-9a-fA-F:.]+\]):\d+$")
 
 def _shown(text: str) -> str:
     """An entry for a message: host names are not secrets, but user:password@ would be."""
-    return repr(text) if "@" not in text and len(text) <= 80 else "an entry"
+    return describe_text(text, "entry")
 
 
 def _strings(ctx: Context, name: str) -> List[Lit]:
@@ -97,7 +98,7 @@ class UnmatchableHost(Rule):
             problem = host_problem(value.value)
             if problem:
                 what, name = problem
-                hint = f"; write {name!r}" if name and "@" not in value.value else ""
+                hint = f"; write {name!r}" if name and text_like(value.value) else ""
                 yield self._at(f"ALLOWED_HOSTS entry {_shown(value.value)} {what}: Django "
                                f"compares host names only, so it never matches{hint}", value)
         settings = (("CSRF_TRUSTED_ORIGINS", _csrf_effect),

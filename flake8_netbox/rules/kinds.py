@@ -12,6 +12,7 @@ from typing import Dict, FrozenSet, Iterator, Optional, Tuple
 
 from flake8_netbox import netbox
 from flake8_netbox.netbox import Release
+from flake8_netbox.redaction import describe_key, quoted_variable, shown_variable
 from flake8_netbox.rules.base import (Context, Example, Finding, Rule, is_literal_str,
                                       present_values)
 from flake8_netbox.rules.none_values import is_none_text
@@ -75,7 +76,8 @@ def _string(value: Value) -> bool:
 
 
 def _what(value: Value) -> str:
-    return f"a string from ${value.var}" if isinstance(value, Env) else "a string"
+    return f"a string from {shown_variable(value.var)}" if isinstance(value, Env) \
+        else "a string"
 
 
 class StringForNumberOrContainer(Rule):
@@ -140,7 +142,7 @@ class StringForNumberOrContainer(Rule):
                 for database in present_values(databases, alias):
                     if isinstance(database, DictV):
                         for value in present_values(database, "CONN_MAX_AGE"):
-                            yield (f"DATABASES[{alias!r}]['CONN_MAX_AGE']", value,
+                            yield (f"DATABASES[{describe_key(alias)}]['CONN_MAX_AGE']", value,
                                    f"{DICT_NUMBERS['DATABASE', 'CONN_MAX_AGE']}; "
                                    f"{_number_hint('CONN_MAX_AGE', value)}")
         for redis in ctx.dicts("REDIS"):
@@ -149,21 +151,22 @@ class StringForNumberOrContainer(Rule):
                     if isinstance(sub, DictV):
                         for key, message in SECTION_NUMBERS.items():
                             for value in present_values(sub, key):
-                                yield (f"REDIS[{section!r}][{key!r}]", value,
+                                yield (f"REDIS[{describe_key(section)}][{key!r}]", value,
                                        f"{message}; {_number_hint(key, value)}")
 
 
 def _number_hint(name: str, value: Value) -> str:
     if isinstance(value, Env):
-        return f"convert it, e.g. int(os.environ['{value.var}'])"
+        return f"convert it, e.g. int(os.environ[{quoted_variable(value.var)}])"
     return "write the number without quotes"
 
 
 def _container_hint(name: str, kind: str, value: Value) -> str:
     if kind == "list":
-        split = f"os.environ['{value.var}'].split(',')" if isinstance(value, Env) else \
-            "['...', '...']"
+        split = f"os.environ[{quoted_variable(value.var)}].split(',')" \
+            if isinstance(value, Env) else "['...', '...']"
         return f"NetBox needs a list or tuple and reads a string character by character; " \
                f"write {split}"
-    parse = f"json.loads(os.environ['{value.var}'])" if isinstance(value, Env) else "a dict"
+    parse = f"json.loads(os.environ[{quoted_variable(value.var)}])" \
+        if isinstance(value, Env) else "a dict"
     return f"NetBox needs a dict; write {parse}"

@@ -12,6 +12,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import libcst as cst
 
 from flake8_netbox import netbox
+from flake8_netbox.redaction import describe_key
 from flake8_netbox.rules.base import (LDAP, NETBOX, Context, Example, Finding, Rule,
                                       present_values, where)
 from flake8_netbox.values import DictV, Lit, Value
@@ -121,7 +122,7 @@ class NoneAsText(Rule):
             for section in redis.entries:
                 for sub in present_values(redis, section):
                     if isinstance(sub, DictV):
-                        found += [(f"REDIS[{section!r}]['URL']", v)
+                        found += [(f"REDIS[{describe_key(section)}]['URL']", v)
                                   for v in present_values(sub, "URL")]
         return found
 

@@ -13,6 +13,7 @@ import re
 from typing import Iterator, Optional, Set
 
 from flake8_netbox import netbox
+from flake8_netbox.redaction import describe_text, text_like
 from flake8_netbox.rules.base import (Context, Finding, Rule, closest, key_location,
                                       present_values, where)
 from flake8_netbox.values import DictV, ListV, Lit, Value
@@ -78,14 +79,14 @@ class PluginNotModule(Rule):
                             not _MODULE.match(entry.value) and id(entry.node) not in seen:
                         seen.add(id(entry.node))
                         guess = module_name_for(entry.value)
-                        hint = f"; did you mean {guess!r}?" if guess else ""
+                        hint = f"; did you mean {guess!r}?" if guess and text_like(guess) else ""
                         yield self.at(f"PLUGINS entry {_shown(entry.value)} is not a Python "
                                       f"module name: NetBox cannot import it and refuses to "
                                       f"start{hint}", *where(entry))
 
 
 def _shown(text: str) -> str:
-    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
+    return describe_text(text, "name")
 
 
 class UnlistedPluginConfig(Rule):
@@ -119,9 +120,9 @@ class UnlistedPluginConfig(Rule):
                 same = [e for e in sorted(entries) if _normal(e) == _normal(key)]
                 match = same[0] if same else closest(key, entries, cutoff=0.75)
                 if match and same:
-                    hint = f"; PLUGINS lists {match!r} ('-' and '_' differ)"
+                    hint = f"; PLUGINS lists {_shown(match)} ('-' and '_' differ)"
                 elif match:
-                    hint = f"; did you mean {match!r}?"
+                    hint = f"; did you mean {_shown(match)}?"
                 else:
                     hint = "; add the plugin to PLUGINS or remove its options"
                 yield self.at(f"PLUGINS_CONFIG key {_shown(key)} names no plugin in PLUGINS: "

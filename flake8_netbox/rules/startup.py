@@ -14,6 +14,7 @@ from typing import Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from flake8_netbox.netbox import Release
+from flake8_netbox.redaction import quoted_variable, shown_variable
 from flake8_netbox.rules.base import WARNING, Context, Example, Finding, Rule
 from flake8_netbox.values import ENV_STR, DictV, Env, ListV, Lit, Value
 
@@ -118,10 +119,11 @@ def refused_values(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for name in ("DISK_BASE_UNIT", "RAM_BASE_UNIT"):
             for value in ctx.facts.values(name):
                 if isinstance(value, Env) and value.kind == ENV_STR and value.fallback_of is None:
-                    yield rule.at_value(f"{name} is a string from ${value.var}: NetBox "
+                    yield rule.at_value(f"{name} is a string from "
+                                        f"{shown_variable(value.var)}: NetBox "
                                         f"{release} refuses to start unless it is the number "
                                         f"1000 or 1024; convert it, e.g. int(os.environ"
-                                        f"['{value.var}'])", value)
+                                        f"[{quoted_variable(value.var)}])", value)
                 lit = _literal(value)
                 if lit is not None and (isinstance(lit.value, bool) or lit.value not in
                                         (1000, 1024)) or isinstance(value, (DictV, ListV)):

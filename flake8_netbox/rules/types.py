@@ -112,9 +112,10 @@ class WrongType(Rule):
                                                 host)
             elif isinstance(value, Env) and value.kind == ENV_STR:
                 yield self.at_value(
-                    f"ALLOWED_HOSTS is a string from ${value.var}: NetBox needs a list and "
+                    f"ALLOWED_HOSTS is a string from {shown_variable(value.var)}: NetBox needs "
+                    f"a list and "
                     f"{REFUSES} (Django: 'must be a list or a tuple'); split it, e.g. "
-                    f"os.environ['{value.var}'].split(' ')", value)
+                    f"os.environ[{quoted_variable(value.var)}].split(' ')", value)
             elif isinstance(value, (Lit, DictV)):
                 yield self.at_value(f"ALLOWED_HOSTS is {describe(value)}: NetBox needs a list "
                                     f"or tuple of host names and {REFUSES}", value)
