@@ -14,7 +14,8 @@ import io
 import re
 import tokenize
 from collections import Counter
-from typing import Collection, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
+from typing import (Any, Collection, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set,
+                    Tuple)
 
 import libcst as cst
 
@@ -22,7 +23,8 @@ from flake8_netbox.checker import Result, check_source, chosen_rules, report, to
 from flake8_netbox.evaluator import evaluate
 from flake8_netbox.fixes import ALL_FIXES
 from flake8_netbox.rules import ALL_RULES
-from flake8_netbox.fixes.base import SAFE, UNSAFE, Change, Edit, FixContext, Refusal, Source
+from flake8_netbox.fixes.base import (SAFE, UNSAFE, Change, Edit, FixContext, Proposal, Refusal,
+                                      Source)
 from flake8_netbox.netbox import Release, version_text
 from flake8_netbox.rules.base import NETBOX, Context
 from flake8_netbox.rules.passwords import key_values, password_values, secret_places
@@ -246,7 +248,7 @@ def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collec
             continue  # the next pass: names derived from the file follow the safe fixes first
         if all(code in ignored for code in fix.codes):
             continue
-        for proposal in fix().propose(fx):
+        for proposal in _proposals(fix, fx):
             if isinstance(proposal, Change) and fx.silenced(proposal.code, proposal.where):
                 continue
             if isinstance(proposal, Refusal):
@@ -257,6 +259,16 @@ def _one_pass(fx: FixContext, kind: str, kinds: Collection[str], ignored: Collec
                 accepted.append(proposal)
                 taken.extend(proposal.edits)
     return accepted, refusals, available
+
+
+def _proposals(fix: Any, fx: FixContext) -> Iterator[Proposal]:
+    """A fix's proposals; one that meets a value written where it cannot place it (a node
+    outside the statement the evaluator names, such as a function's body) refuses the rest."""
+    try:
+        yield from fix().propose(fx)
+    except LookupError:
+        yield Refusal(fix.codes[0], "a value it would change is written away from the setting "
+                                    "(in a function or another statement); fix it by hand")
 
 
 def _overlap(a: Edit, b: Edit) -> bool:
@@ -304,8 +316,12 @@ def _secrets(fx: FixContext) -> Set[str]:
             if isinstance(piece, cst.ConcatenatedString):
                 pending += [piece.left, piece.right]
             if isinstance(piece, (cst.SimpleString, cst.ConcatenatedString)):
-                start, end = fx.source.span(piece, value.stmt, parentheses=False)
-                found.add(fx.source.text[start:end])
+                try:
+                    start, end = fx.source.span(piece, value.stmt, parentheses=False)
+                except LookupError:  # written elsewhere (a function's body): as libcst has it
+                    found.add(fx.source.module.code_for_node(piece))
+                else:
+                    found.add(fx.source.text[start:end])
     return found
 
 

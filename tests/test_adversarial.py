@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -201,11 +202,16 @@ from hypothesis import strategies as st  # noqa: E402
 from test_no_secret_in_output import piece_secret  # noqa: E402
 
 
+def _random_shaped(secret: str) -> bool:
+    """A digit between two letters (``k7p``): no word, host or module name is written so, and
+    a name of those shapes is quoted by design (``'netbox_bgp'``, ``'A00_js'``)."""
+    return secret[0].isalpha() and re.search(r"[A-Za-z][0-9]+[A-Za-z]", secret) is not None
+
+
 @settings(max_examples=int(os.environ.get("NBX_SECRET_EXAMPLES", "8")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-@given(st.lists(piece_secret.filter(lambda s: s[0].isalpha()), min_size=NAME_COUNT,
-                max_size=NAME_COUNT),
+@given(st.lists(piece_secret.filter(_random_shaped), min_size=NAME_COUNT, max_size=NAME_COUNT),
        st.lists(st.integers(10 ** 6, 10 ** 15), min_size=2, max_size=2))
 def test_no_output_holds_a_piece_of_a_secret_written_as_a_name(tmp_path, secrets, numbers):
     if not _NAME_VOCABULARY:
@@ -216,3 +222,61 @@ def test_no_output_holds_a_piece_of_a_secret_written_as_a_name(tmp_path, secrets
     for value in [*secrets, *map(str, numbers)]:
         for piece in pieces(value):
             assert piece in words or piece not in output, (piece, value)
+
+
+# -- --fix: renames read in a default value, passwords written in a function --------------------
+
+def _fixed(source: str):
+    from flake8_netbox.fixer import fix_source
+    from flake8_netbox.fixes.base import SAFE, UNSAFE, UPGRADE_DATABASES
+    from flake8_netbox.releases import parse_release
+
+    return fix_source(source, parse_release("4.7"), kinds=(SAFE, UNSAFE, UPGRADE_DATABASES))
+
+
+FIXED_HEAD = ("import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
+              "REDIS = {'tasks': {'HOST': 'r', 'DATABASE': 0}, 'caching': {'HOST': 'r', "
+              "'DATABASE': 1}}\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+              "DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': os.environ['DB']}}\n"
+              "JOBRESULT_RETENTION = 90\n")
+
+
+@pytest.mark.parametrize("use, renamed", [
+    # Defaults, decorators and a comprehension's first iterable run in the enclosing scope.
+    ("_f = lambda JOBRESULT_RETENTION=JOBRESULT_RETENTION: JOBRESULT_RETENTION\n",
+     "_f = lambda JOBRESULT_RETENTION=JOB_RETENTION: JOBRESULT_RETENTION\n"),
+    ("def _f(JOB_RETENTION=JOBRESULT_RETENTION):\n    return JOB_RETENTION\n",
+     "def _f(JOB_RETENTION=JOB_RETENTION):\n    return JOB_RETENTION\n"),
+    ("_x = [JOB_RETENTION for JOB_RETENTION in [JOBRESULT_RETENTION]]\n",
+     "_x = [JOB_RETENTION for JOB_RETENTION in [JOB_RETENTION]]\n"),
+    ("_x = [JOBRESULT_RETENTION for JOB_RETENTION in [1]]\n", None),  # refused: shadowed
+])
+def test_rename_follows_the_scope_each_part_runs_in(use, renamed):
+    result = _fixed(FIXED_HEAD + use)
+    if renamed is None:
+        assert "JOBRESULT_RETENTION = 90" in result.source
+        assert any("rename JOBRESULT_RETENTION by hand" in r.reason for r in result.refusals)
+        return
+    assert result.source == FIXED_HEAD.replace("JOBRESULT_RETENTION = 90",
+                                               "JOB_RETENTION = 90") + renamed
+    namespace: dict = {}
+    os.environ.setdefault("SECRET_KEY", "x")
+    os.environ.setdefault("DB", "x")
+    exec(compile(result.source, "configuration.py", "exec"), namespace)  # no NameError
+
+
+@pytest.mark.parametrize("written", [
+    "def _db():\n    return {'NAME': 'netbox', 'PASSWORD': 'Xk7pQ2wZ9rLm'}\nDATABASE = _db()\n",
+    "_f = lambda: {'NAME': 'netbox', 'PASSWORD': 'Xk7pQ2wZ9rLm'}\nDATABASE = _f()\n",
+])
+def test_a_password_written_in_a_function_is_refused_not_an_internal_error(tmp_path, written):
+    source = FIXED_HEAD.replace("DATABASES = {'default': {'NAME': 'netbox', 'PASSWORD': "
+                                "os.environ['DB']}}\n", "").replace(
+        "JOBRESULT_RETENTION = 90\n", "") + written
+    result = _fixed(source)  # raised LookupError (the node is not in DATABASE's statement)
+    if written.startswith("def"):
+        assert "NBX301" in {r.code for r in result.refusals}
+    (tmp_path / "configuration.py").write_text(source)
+    _, stdout, stderr = cli(["--fix", "--unsafe-fixes", "configuration.py"], tmp_path)
+    assert "please report" not in stdout + stderr and "LookupError" not in stdout + stderr
+    assert_hidden(stdout + stderr)

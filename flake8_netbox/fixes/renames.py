@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterator, List, Optional, Set, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple, Union
 
 from flake8_netbox import netbox
 from flake8_netbox.fixes.base import (Change, Edit, Fix, FixContext, FixExample, Proposal, Refusal,
@@ -77,52 +77,60 @@ def setting_spans(source: Source, old: str, new: str) -> Union[List[Tuple[int, i
     sites: List[Tuple[ast.Name, _Scope]] = []
     globals_: List[ast.Global] = []
     module = _Scope(source.tree, None)
+    outer: Set[int] = set()  # parts of a scope's node already visited in the enclosing scope
 
     def visit(node: ast.AST, scope: _Scope) -> None:
         for child in ast.iter_child_nodes(node):
-            inner = scope
-            if isinstance(child, _SCOPES):
-                inner = _Scope(child, scope)
-                scopes[id(child)] = inner
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    scope.bound.add(child.name)
-                    if child.name == old:
-                        raise _Refuse(f"{old} is also a function or class name; rename it by "
-                                      "hand")
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                    arguments = child.args
-                    for arg in [*getattr(arguments, "posonlyargs", []), *arguments.args,
-                                *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
-                        if arg is not None:
-                            inner.bound.add(arg.arg)
-            if isinstance(child, ast.Name):
-                if not isinstance(child.ctx, ast.Load):
-                    scope.bound.add(child.id)
-                if child.id == old:
-                    sites.append((child, scope))
-            elif isinstance(child, (ast.Global, ast.Nonlocal)):
-                scope.declared_global.update(child.names if isinstance(child, ast.Global)
-                                             else ())
-                if old in child.names:
-                    if isinstance(child, ast.Nonlocal):
-                        raise _Refuse(f"{old} is declared nonlocal; rename it by hand")
-                    globals_.append(child)
-            elif isinstance(child, ast.alias):
-                bound = (child.asname or child.name).split(".")[0]
-                scope.bound.add(bound)
-                if old in (bound, child.name):
-                    raise _Refuse(f"{old} is imported; rename it by hand")
-            elif isinstance(child, ast.ExceptHandler) and child.name:
+            if id(child) not in outer:
+                handle(child, scope)
+
+    def handle(child: ast.AST, scope: _Scope) -> None:
+        inner = scope
+        if isinstance(child, _SCOPES):
+            inner = _Scope(child, scope)
+            scopes[id(child)] = inner
+            for part in _evaluated_outside(child):
+                outer.add(id(part))
+                handle(part, scope)
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bound.add(child.name)
                 if child.name == old:
-                    raise _Refuse(f"{old} is bound by an except clause; rename it by hand")
-            elif type(child).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):
-                bound = getattr(child, "name", None) or getattr(child, "rest", None)
-                if bound:
-                    scope.bound.add(bound)
-                    if bound == old:
-                        raise _Refuse(f"{old} is bound by a match pattern; rename it by hand")
-            visit(child, inner)
+                    raise _Refuse(f"{old} is also a function or class name; rename it by "
+                                  "hand")
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                arguments = child.args
+                for arg in [*getattr(arguments, "posonlyargs", []), *arguments.args,
+                            *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
+                    if arg is not None:
+                        inner.bound.add(arg.arg)
+        if isinstance(child, ast.Name):
+            if not isinstance(child.ctx, ast.Load):
+                scope.bound.add(child.id)
+            if child.id == old:
+                sites.append((child, scope))
+        elif isinstance(child, (ast.Global, ast.Nonlocal)):
+            scope.declared_global.update(child.names if isinstance(child, ast.Global)
+                                         else ())
+            if old in child.names:
+                if isinstance(child, ast.Nonlocal):
+                    raise _Refuse(f"{old} is declared nonlocal; rename it by hand")
+                globals_.append(child)
+        elif isinstance(child, ast.alias):
+            bound = (child.asname or child.name).split(".")[0]
+            scope.bound.add(bound)
+            if old in (bound, child.name):
+                raise _Refuse(f"{old} is imported; rename it by hand")
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            scope.bound.add(child.name)
+            if child.name == old:
+                raise _Refuse(f"{old} is bound by an except clause; rename it by hand")
+        elif type(child).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):
+            bound = getattr(child, "name", None) or getattr(child, "rest", None)
+            if bound:
+                scope.bound.add(bound)
+                if bound == old:
+                    raise _Refuse(f"{old} is bound by a match pattern; rename it by hand")
+        visit(child, inner)
 
     try:
         visit(source.tree, module)
@@ -149,6 +157,27 @@ def setting_spans(source: Source, old: str, new: str) -> Union[List[Tuple[int, i
         for match in re.finditer(rf"(?<![\w.]){re.escape(old)}(?!\w)", source.text[start:end]):
             spans.append((start + match.start(), start + match.end()))
     return sorted(spans)
+
+
+def _evaluated_outside(node: ast.AST) -> List[ast.AST]:
+    """The parts of a function, lambda, class or comprehension that Python evaluates in the
+    enclosing scope: decorators, default values, annotations, bases and keywords, and a
+    comprehension's first iterable (``lambda JOBRESULT_RETENTION=JOBRESULT_RETENTION: ...``
+    reads the module's variable in its default)."""
+    parts: List[Any] = []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = node.args
+        parts += [*arguments.defaults, *arguments.kw_defaults]
+        if not isinstance(node, ast.Lambda):
+            parts += [*node.decorator_list, node.returns]
+            parts += [arg.annotation for arg in [
+                *getattr(arguments, "posonlyargs", []), *arguments.args, *arguments.kwonlyargs,
+                arguments.vararg, arguments.kwarg] if arg is not None]
+    elif isinstance(node, ast.ClassDef):
+        parts += [*node.decorator_list, *node.bases, *node.keywords]
+    elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        parts.append(node.generators[0].iter)
+    return [part for part in parts if part is not None]
 
 
 class _Refuse(Exception):

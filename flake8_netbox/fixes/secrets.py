@@ -99,7 +99,13 @@ class PasswordFromEnvironment(Fix):
                     is_placeholder_literal(value):  # NBX007's: the deploy step fills it in
                 continue
             seen.add(id(value.node))
-            start, end = fx.source.span(value.node, value.stmt, parentheses=False)
+            try:
+                start, end = fx.source.span(value.node, value.stmt, parentheses=False)
+            except LookupError:  # written in a function's body or another statement
+                yield Refusal(self.codes[0], f"{path} is written away from the setting "
+                                             "(in a function or another statement); move it "
+                                             "out by hand")
+                continue
             if fx.silenced(self.codes[0], start):
                 continue
             if not isinstance(value.node, (cst.SimpleString, cst.ConcatenatedString)):
