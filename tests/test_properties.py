@@ -23,6 +23,9 @@ from helpers import flake8_inprocess
 
 SECRET_ALPHABET = string.ascii_letters + string.digits + "!#$%&*+-=@^_"
 secrets_ = st.text(SECRET_ALPHABET, min_size=8, max_size=64)
+#: The whole-value placeholder shapes the alphabet can spell (sed's `__NAME__`, autoconf's
+#: `@NAME@`), as the README's NBX007 describes them.
+PLACEHOLDER_SHAPES = re.compile(r"__[A-Za-z][A-Za-z0-9_]*__|@[A-Za-z][A-Za-z0-9_]*@")
 hosts = st.sampled_from(["localhost", "redis", "10.0.0.5", "redis.example.com"])
 env_names = st.sampled_from(["REDIS_DB", "REDIS_CACHE_DB", "DB"])
 
@@ -141,7 +144,9 @@ def configurations(draw):
 
     key_kind = draw(st.sampled_from(["literal", "env", "fallback", "helper"]))
     if key_kind == "literal":
-        key = draw(st.text(SECRET_ALPHABET, min_size=0, max_size=70))
+        # Not a template placeholder (`__A__`, `@A@`): that is NBX007's finding, not NBX101's.
+        key = draw(st.text(SECRET_ALPHABET, min_size=0, max_size=70).filter(
+            lambda text: not PLACEHOLDER_SHAPES.fullmatch(text.strip())))
         gen.key_literal = key
         if len(key) >= 8:
             gen.secrets.append(key)
