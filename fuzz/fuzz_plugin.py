@@ -40,7 +40,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -243,6 +243,15 @@ def plant_secret(data, rng):
         b"STORAGE_CONFIG = {'AWS_SECRET_ACCESS_KEY': '" + s + b"'}\n",
         b"DATABASE = {'NAME': 'n', '" + s + b"': 'PASSWORD'}\n",
         b"API_TOKEN_PEPPERS = {'" + s + b"': os.environ.get('P', '" + s + b"')}\n",
+        # written where a name belongs, in a comment, or in a function's body
+        b"DATABASES = {'default': {'NAME': 'n'}, '" + s + b"': {'CONN_MAX_AGE': '1'}}\n",
+        b"REDIS['" + s + b"'] = {'HOST': 'r', 'DATABASE': '3'}\n",
+        b"PAGINATE_COUNT = os.environ['" + s + b"']\n",
+        b"PLUGINS = ['netbox-" + s + b"']\nPLUGINS_CONFIG = {'" + s + b"x': {}}\n",
+        b"CSRF_TRUSTED_ORIGINS = ['https://n.example.com/?token=" + s + b"']\n",
+        b"# the old password: " + s + b"\n",
+        b"DATABASE = {'NAME': 'n',  # was " + s + b"\n    'PORT': 5432}\n",
+        b"def _db():\n    return {'NAME': 'n', 'PASSWORD': '" + s + b"'}\nDATABASE = _db()\n",
     ])
     lines = data.split(b"\n")
     lines.insert(rng.randrange(len(lines) + 1), piece.rstrip(b"\n"))
@@ -275,6 +284,8 @@ def shadowing(data, rng):
         b"\nX = dict(JOBRESULT_RETENTION=1)\n\n\ndef f(JOB_RETENTION=2):\n"
         b"    return JOBRESULT_RETENTION\n",
         b"\n\ndef g(JOBRESULT_RETENTION=2):\n    return JOBRESULT_RETENTION\n",
+        b"\n_f = lambda JOBRESULT_RETENTION=JOBRESULT_RETENTION: JOBRESULT_RETENTION\n",
+        b"\n_x = [JOB_RETENTION for JOB_RETENTION in [JOBRESULT_RETENTION]]\n",
         b"\n_R = {'HOST': 'r', 'DATABASE': 0}\nREDIS = {'tasks': _R, 'caching': _R}\n",
     ])
 
@@ -391,7 +402,23 @@ def run_fix(path: str) -> Tuple[str, int]:
         return "diff-shows-secret", len(result.changes)
     if fix_source(result.source, release, kinds=kinds).changes:
         return "fix-not-idempotent", len(result.changes)
+    if undefined_names(result.source) - undefined_names(text):
+        return "fix-made-a-name-undefined", len(result.changes)  # a rename too far or short
     return "ok", len(result.changes)
+
+
+def undefined_names(text: str) -> Set[str]:
+    """Names pyflakes finds read and never bound (F821), e.g. a default value a rename
+    missed: ``lambda JOBRESULT_RETENTION=JOBRESULT_RETENTION: ...``."""
+    import ast
+
+    from pyflakes import checker, messages
+
+    try:
+        found = checker.Checker(ast.parse(text)).messages
+    except (SyntaxError, RecursionError, ValueError):
+        return set()
+    return {m.message_args[0] for m in found if isinstance(m, messages.UndefinedName)}
 
 
 def limit_memory(megabytes: int) -> None:

@@ -280,3 +280,23 @@ def test_a_password_written_in_a_function_is_refused_not_an_internal_error(tmp_p
     _, stdout, stderr = cli(["--fix", "--unsafe-fixes", "configuration.py"], tmp_path)
     assert "please report" not in stdout + stderr and "LookupError" not in stdout + stderr
     assert_hidden(stdout + stderr)
+
+
+# -- the command: a file pyflakes cannot follow stops nothing ------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_nested_too_deeply_for_pyflakes_leaves_the_others_checked(tmp_path, jobs):
+    """pyflakes recurses once per '+' of a chain that Python's ast nests; past its limit flake8
+    stopped the whole run with '"pyflakes[F]" failed during execution' and no finding."""
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "configuration.py").write_text(
+        "ALLOWED_HOSTS = ['x']\nBANNER_TOP = " + " + ".join(["'a'"] * 1500) + "\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "configuration.py").write_text("ALLOWED_HOSTS = 'netbox'\n")
+    proc = subprocess.run([sys.executable, "-m", "flake8_netbox", "-j", jobs, "."],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    output = proc.stdout + proc.stderr
+    assert "failed during execution" not in output and "Traceback" not in output
+    assert "other/configuration.py:1:17: NBX004" in proc.stdout
+    assert "deep/configuration.py: not checked: it nests expressions too deeply" in proc.stderr
+    assert proc.returncode == 1
