@@ -300,3 +300,15 @@ def test_a_file_nested_too_deeply_for_pyflakes_leaves_the_others_checked(tmp_pat
     assert "other/configuration.py:1:17: NBX004" in proc.stdout
     assert "deep/configuration.py: not checked: it nests expressions too deeply" in proc.stderr
     assert proc.returncode == 1
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("{'NAME': 'n'}, {'NAME': 'm'}", "{'default': ({'NAME': 'n'}, {'NAME': 'm'})}"),
+    ("{'NAME': 'n'},", "{'default': ({'NAME': 'n'},)}"),
+])
+def test_upgrade_databases_keeps_a_tuple_one_value(value, expected):
+    """Found by fuzz --engine fix: an unparenthesised tuple pasted as the dict's value made
+    two entries (not Python: refused as 'please report it')."""
+    result = _fixed(f"ALLOWED_HOSTS = ['x']\nDATABASE = {value}\n")
+    assert result.source == f"ALLOWED_HOSTS = ['x']\nDATABASES = {expected}\n"
+    assert not [r for r in result.refusals if "please report" in r.reason]

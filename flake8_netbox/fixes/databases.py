@@ -70,6 +70,8 @@ class DatabasesLayout(Fix):
                 base = source.indentation(v_start)
                 q = quote_of(value)
                 text = source.text[v_start:v_end]
+                if isinstance(value, cst.Tuple) and not value.lpar:  # DATABASE = {...}, {...}
+                    text = f"({text})"  # a dict's value must be one expression
                 if "\n" in text:
                     unit = source.indent_unit
                     body = reindent(text, base, base + unit)
