@@ -43,6 +43,7 @@ def test_syntax_error_is_e999_and_fails(tmp_path):
 
 @pytest.mark.parametrize("target", ["nowhere.py", "configuration.py"], ids=["dangling", "loop"])
 def test_unreadable_configuration_is_e902_and_fails(tmp_path, target):
+    # Reconstruction of shared/cases/reliability/command-hides-e999-e902
     (tmp_path / "site").mkdir()
     os.symlink(target, tmp_path / "site" / "configuration.py")  # "loop" points at itself
     for args in (["site/configuration.py"], ["site"]):

@@ -49,6 +49,7 @@ def write(tmp_path: Path, text: str, name: str = "configuration.py",
 
 
 def test_diff_hides_computed_and_fstring_passwords(tmp_path):
+    # Reconstruction of shared/cases/reliability/diff-shows-computed-password
     write(tmp_path, "import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
                     "DATABASE = {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}\n"
                     "REDIS = {\n    'HOST': 'redis.example.com',\n"
@@ -69,6 +70,7 @@ def test_diff_hides_computed_and_fstring_passwords(tmp_path):
     "(\n    'vT7#qL2$wN9(xR4!mK8+'  # first\n    'pZ3&hJ6*bF1^dS5)gC0%yU_aE@oI-Mn'\n)",
 ])
 def test_diff_hides_every_line_of_a_multiline_secret(tmp_path, key):
+    # Reconstruction of shared/cases/reliability/diff-shows-multiline-secret-key
     write(tmp_path, "import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
                     "DATABASE = {'NAME': 'netbox'}\n" + TIDY + f"SECRET_KEY = {key}\n"
                     "JOBRESULT_RETENTION = 90\n")
@@ -78,6 +80,7 @@ def test_diff_hides_every_line_of_a_multiline_secret(tmp_path, key):
 
 
 def test_diff_hides_secrets_no_rule_models(tmp_path):
+    # Reconstruction of shared/cases/reliability/diff-shows-unmodelled-secrets
     write(tmp_path, "import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
                     "DATABASE = {'NAME': 'netbox', 'PASSWORD': os.environ['DB_PASSWORD']}\n"
                     "REDIS = {\n    'webhooks': {\n"
@@ -123,6 +126,7 @@ def test_redaction_keeps_what_is_provably_not_secret():
 
 
 def test_messages_describe_keys_that_may_be_secrets(tmp_path):
+    # Reconstruction of shared/cases/reliability/message-echoes-dict-keys
     source = ("import os\nALLOWED_HOSTS = ['netbox.example.com']\n"
               "DATABASE = {\n    'NAME': 'netbox',\n"
               "    'Kq8vZ2-db-Pw7x': 'PASSWORD',  # key and value swapped\n}\n"
@@ -146,6 +150,7 @@ def test_known_words_are_still_quoted():
 
 
 def test_removed_entry_keeps_the_comment_beside_it(tmp_path):
+    # Reconstruction of shared/cases/reliability/fix-drops-comment-timeout-inline
     path = write(tmp_path, "ALLOWED_HOSTS = ['x']\nDATABASE = {'NAME': 'netbox'}\n"
                            "REDIS = {\n    'tasks': {'HOST': 'redis', 'DATABASE': 0},\n"
                            "    'caching': {'HOST': 'redis', 'DEFAULT_TIMEOUT': 300,  # five\n"
@@ -169,6 +174,7 @@ def test_comment_between_key_and_value_moves_with_it():
 
 
 def test_parentheses_around_redis_and_their_comments_stay(tmp_path):
+    # Reconstruction of shared/cases/reliability/fix-drops-comments-parenthesised-redis
     source = ("ALLOWED_HOSTS = ['x']\nDATABASE = {'NAME': 'netbox'}\n"
               "REDIS = (  # flat layout in parentheses\n    {\n        'HOST': 'localhost',\n"
               "        'DATABASE': 0,\n    }  # after the dict\n)\n" + STRONG_KEY)
@@ -188,6 +194,7 @@ def test_parenthesised_webhooks_key_keeps_its_comment():
 
 
 def test_unsafe_fixes_keep_comments_between_pieces_of_a_secret():
+    # Reconstruction of shared/cases/reliability/unsafe-fix-drops-comment-in-concatenation
     source = ("ALLOWED_HOSTS = ['netbox.example.com']\nDATABASE = {\n    'NAME': 'netbox',\n"
               "    'PASSWORD': ('Ex1-first-half'  # rotated 2024-01\n"
               "                 'Ex2-second-half'),\n}\n" + TIDY +
@@ -204,6 +211,7 @@ def test_unsafe_fixes_keep_comments_between_pieces_of_a_secret():
 
 @pytest.mark.parametrize("alias", ["'\\u0100'", "'réports_ÿ'"])
 def test_latin1_file_with_unencodable_name_is_never_truncated(tmp_path, alias):
+    # Reconstruction of shared/cases/reliability/fix-truncates-file-on-encode-error
     source = ("# -*- coding: latin-1 -*-\nALLOWED_HOSTS = ['x']  # café\n"
               "DATABASES = {\n    'default': {'NAME': 'netbox'},\n"
               f"    {alias}: {{'NAME': 'reports', 'PASSWORD': 'Vn3-latin-Qe8'}},\n}}\n" + TIDY +
@@ -236,6 +244,7 @@ def test_atomic_write_keeps_mode_follows_links_and_keeps_hard_links(tmp_path):
 
 
 def test_read_only_file_is_reported_as_such_and_nothing_counts_as_fixed(tmp_path):
+    # Reconstruction of shared/cases/reliability/fix-readonly-report-contradicts
     path = write(tmp_path, "ALLOWED_HOSTS = ['netbox.example.com']\n"
                            "DATABASE = {'NAME': 'netbox'}\n"
                            "REDIS = {'HOST': 'localhost', 'DATABASE': 0}\n" + STRONG_KEY +
@@ -256,6 +265,7 @@ def test_read_only_file_is_reported_as_such_and_nothing_counts_as_fixed(tmp_path
     ("latin-1", "# -*- coding: latin-1 -*-\r\n"), ("utf-8-sig", ""), ("utf-8", ""),
 ])
 def test_fix_from_standard_input_writes_the_input_encoding(tmp_path, encoding, prefix):
+    # Reconstruction of shared/cases/reliability/fix-stdin-changes-encoding
     source = (prefix + "ALLOWED_HOSTS = ['x']  # ¡hola!\r\n"
               "DATABASE = {'NAME': 'netbox', 'PASSWORD': ''}  # contraseña\r\n"
               "REDIS = {'HOST': 'localhost', 'DATABASE': 0}\r\n" + STRONG_KEY.replace("\n", "\r\n"))
@@ -281,6 +291,7 @@ def test_standard_input_that_needs_no_fix_comes_back_byte_for_byte(tmp_path):
 
 @pytest.mark.parametrize("late", ["import os", "from os import environ", "import os.path"])
 def test_environment_read_is_bound_before_its_first_use(late):
+    # Reconstruction of shared/cases/reliability/fix-env-before-late-import-os
     source = ("ALLOWED_HOSTS = ['netbox.example.com']\n"
               "DATABASE = {'NAME': 'netbox', 'PASSWORD': 'Lt1-late-os-pw'}\n" + TIDY +
               f"\n{late}\nSECRET_KEY = os.environ['SECRET_KEY']\n")
@@ -295,6 +306,7 @@ def test_environment_read_is_bound_before_its_first_use(late):
 
 
 def test_fstring_reads_use_the_other_quote_and_a_refused_change_keeps_the_others():
+    # Reconstruction of shared/cases/reliability/fix-quotes-inside-fstring
     source = ("ALLOWED_HOSTS = ['netbox.example.com']\n"
               "DATABASE = {'NAME': 'netbox', 'HOST': 'db'}\n"
               "BANNER_BOTTOM = f'Connected to {DATABASE[\"HOST\"]}'\n"
@@ -311,6 +323,7 @@ def test_fstring_reads_use_the_other_quote_and_a_refused_change_keeps_the_others
 
 
 def test_file_level_noqa_is_honoured_unless_disabled(tmp_path):
+    # Reconstruction of shared/cases/reliability/fix-ignores-file-level-noqa
     source = ("# flake8: noqa\nALLOWED_HOSTS = ['netbox.example.com']\n"
               "DATABASE = {'NAME': 'netbox'}\nREDIS = {'HOST': 'localhost', 'DATABASE': 0}\n" +
               STRONG_KEY)

@@ -106,6 +106,7 @@ def test_a_pattern_of_the_maximum_length_is_still_followed_linearly():
 # -- NBX501: difflib only on candidates ---------------------------------------------------------
 
 def test_many_unknown_names_compare_only_candidates_with_difflib(monkeypatch):
+    # Reconstruction of shared/cases/reliability/many-unknown-names-slow
     compared: List[str] = []
     original = difflib.SequenceMatcher.set_seq1
 
@@ -161,6 +162,7 @@ def test_reading_a_fifo_refuses_it_before_reading(tmp_path):
 
 @fifo_only
 def test_config_dir_skips_a_fifo_and_checks_the_rest(tmp_path):
+    # Reconstruction of shared/cases/reliability/fifo-hang
     folder = tmp_path / "configuration"
     folder.mkdir()
     os.mkfifo(folder / "configuration.py")
@@ -178,6 +180,7 @@ def test_config_dir_skips_a_fifo_and_checks_the_rest(tmp_path):
 @fifo_only
 @pytest.mark.parametrize("mode", ["--fix", "--diff", "--lint"])
 def test_fix_skips_a_fifo_and_fixes_the_rest(tmp_path, mode):
+    # Reconstruction of shared/cases/reliability/fifo-hang
     for name in ("fifo", "good", "loop"):
         (tmp_path / name).mkdir()
     os.mkfifo(tmp_path / "fifo" / "configuration.py")
