@@ -400,12 +400,14 @@ def branch_alternatives_quadratic(c: Case) -> None:
 @case
 def command_hides_e999_e902(c: Case) -> None:
     c.configuration("configuration.py")
-    (c.dir / "unreadable").mkdir()
-    os.symlink("nowhere.py", c.dir / "unreadable" / "configuration.py")  # E902: dangling link
-    run = c.command("configuration.py", "unreadable/configuration.py")
+    # The README's E902: a dangling symbolic link and one that points at itself.
+    for folder, target in (("dangling", "nowhere.py"), ("loop", "configuration.py")):
+        (c.dir / folder).mkdir()
+        os.symlink(target, c.dir / folder / "configuration.py")
+    run = c.command("configuration.py", "dangling/configuration.py", "loop/configuration.py")
     codes = {(path, code) for path, _, code in run.findings()}
     assert ("configuration.py", "E999") in codes, run.text
-    assert ("unreadable/configuration.py", "E902") in codes, run.text
+    assert {("dangling/configuration.py", "E902"), ("loop/configuration.py", "E902")} <= codes
     assert run.returncode == 1
 
 
@@ -472,7 +474,8 @@ def fifo_hang(c: Case) -> None:
     c.script("make.sh")
     fifo = c.dir / "fifo" / "configuration.py"
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
-    for args in (["--config-dir", "fifo"], ["--fix", "fifo"]):
+    # The README's two commands, and lint (which flake8 alone would block in too).
+    for args in (["--config-dir", "fifo"], ["--fix", "fifo"], ["fifo"]):
         run = c.command(*args)  # a FIFO without a writer: opening it would block for ever
         assert "fifo/configuration.py: skipped: not a regular file (a FIFO)" in run.text, args
         assert stat.S_ISFIFO(fifo.lstat().st_mode)  # never replaced by a regular file
