@@ -8,11 +8,12 @@ from __future__ import annotations
 import ast
 import gc
 import re
-from typing import (Collection, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple,
+from typing import (Any, Collection, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple,
                     Type)
 
 import libcst as cst
 
+from flake8_netbox import pieces
 from flake8_netbox.evaluator import evaluate
 from flake8_netbox.netbox import Release, version_text
 from flake8_netbox.positions import Positioner
@@ -191,10 +192,14 @@ def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], tar
     if too_costly(source, tree):
         return []
     try:
-        module = cst.parse_module(source)
-    except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
-        return []
-    try:
+        if len(source) >= pieces.LARGE_SOURCE and pieces.AVAILABLE:  # (cheap test first)
+            found = _check_pieces(source, tree, rules, target)
+            if found is not None:
+                return found
+        try:
+            module = cst.parse_module(source)
+        except Exception:  # libcst's ParserSyntaxError, or bytes it cannot decode: flake8 has E999
+            return []
         ctx = Context(evaluate(module, tree, source, version_text(target.release)),
                       target.release, tree, target.whole,
                       target.bound_elsewhere)
@@ -203,6 +208,21 @@ def _check(source: str, tree: Optional[ast.Module], rules: List[Type[Rule]], tar
         # Expressions nested deeper than the evaluator follows (hundreds of levels, which
         # Python's own parser and pyflakes barely accept): silence rather than a guess.
         return []
+
+
+def _check_pieces(source: str, tree: ast.Module, rules: List[Type[Rule]], target: Target
+                  ) -> Optional[List[Result]]:
+    """``_check`` for a large file, one top-level statement at a time (see ``pieces``): the
+    same findings, without libcst's whole tree. None when the file cannot be cut into
+    statements libcst agrees with (the caller then parses it whole)."""
+    evaluated = pieces.evaluate_pieces(source, tree, version_text(target.release))
+    if evaluated is None:
+        return None
+    facts, store = evaluated
+    ctx = Context(facts, target.release, tree, target.whole, target.bound_elsewhere)
+    # statement by statement: each reported statement is parsed again once
+    findings = sorted(run_rules(ctx, rules), key=lambda finding: finding.stmt)
+    return _placed_results(findings, store)
 
 
 def run_rules(ctx: Context, rules: Iterable[Type[Rule]]) -> List[Finding]:
@@ -219,8 +239,12 @@ def run_rules(ctx: Context, rules: Iterable[Type[Rule]]) -> List[Finding]:
 def report(ctx: Context, module: cst.Module, tree: ast.Module, rules: Iterable[Type[Rule]]
            ) -> List[Result]:
     """The rules' findings on an evaluated module, placed and sorted."""
-    findings = run_rules(ctx, rules)
-    positions = Positioner(module, tree)
+    return _placed_results(run_rules(ctx, rules), Positioner(module, tree))
+
+
+def _placed_results(findings: Iterable[Finding], positions: Any) -> List[Result]:
+    """(line, column, message) of each finding, once each, sorted; ``positions`` is a
+    ``positions.Positioner`` or a ``pieces.Pieces``."""
     results = set()
     for finding in findings:
         line, column = positions.locate(finding.stmt, finding.node)

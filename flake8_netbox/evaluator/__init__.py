@@ -32,7 +32,7 @@ __all__ = ["Absent", "Evaluator", "Facts", "MAX_ALTERNATIVES", "MAX_BUILT_SIZE",
 class Evaluator(Statements, Expressions, Calls):
     """Abstract interpreter over the module-level statements of one libcst module."""
 
-    def __init__(self, module: cst.Module, tree: Optional[ast.AST] = None,
+    def __init__(self, module: Optional[cst.Module], tree: Optional[ast.AST] = None,
                  source: str = "", netbox_version: Optional[str] = None) -> None:
         self.module = module
         self.netbox_version = netbox_version
@@ -56,9 +56,18 @@ class Evaluator(Statements, Expressions, Calls):
 
     def run(self) -> Facts:
         for index, statement in enumerate(self.module.body):
-            self.stmt = index
-            self.exec_statement(statement)
-            self.raised = False  # a raise outside any branch: the walk goes on regardless
+            self.exec_top(index, statement)
+        return self.finish()
+
+    def exec_top(self, index: int, statement: cst.CSTNode) -> None:
+        """Run top-level statement number ``index`` (statements come in file order; the
+        large-file path gives them one at a time, each parsed on its own, see ``pieces``)."""
+        self.stmt = index
+        self.exec_statement(statement)
+        self.raised = False  # a raise outside any branch: the walk goes on regardless
+
+    def finish(self) -> Facts:
+        """The facts once every top-level statement has run."""
         for name in self.world.global_names:  # set by functions the file may call
             binding = Binding(name, FUNCTION_GLOBAL, None, 0, ())
             self.sites.setdefault(name, []).append(binding)
