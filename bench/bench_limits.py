@@ -5,7 +5,8 @@ Run: python bench/bench_limits.py   (prints a Markdown table; about a minute)
 Every case is a file someone could meet in a repository: values that double on every line,
 a list extended by itself, 2,000 ``if`` blocks writing REDIS keys, a nested-quantifier CORS
 pattern, 5,000 unknown names, a 600-long ``or`` chain given to ``--fix``, and generated
-configurations of 3,000 and 30,000 lines (whose time per line must stay flat). Each runs in its
+configurations of 3,000 and 30,000 lines (whose time per line must stay flat), written as one
+large dict and as one statement per site. Each runs in its
 own interpreter under a 2 GB address-space limit (a MemoryError instead of the machine's
 out-of-memory killer); the figures are the check's wall time, that time against a plain
 ``libcst.parse_module`` of the same text in the same process (the ratio stays meaningful on a
@@ -25,7 +26,7 @@ from typing import Callable, Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from configs import configuration  # noqa: E402
+from configs import HEAD as HEAD_CONFIGURATION, configuration  # noqa: E402
 
 HEAD = ("import os\n"
         "ALLOWED_HOSTS = ['netbox.example.com']\n"
@@ -75,6 +76,21 @@ def deep_or_chain() -> str:
     return HEAD + "DATABASE['PASSWORD'] = 'Rc4-recursion-pw'\nBANNER_TOP = " + chain + "\n"
 
 
+def configuration_statements(lines: int) -> str:
+    """The generated configuration with one top-level statement per site (``PLUGINS_CONFIG[
+    'netbox_bgp']['site_n'] = {...}``) instead of one 29,000-line dict: a large file of many
+    statements, which is checked one statement at a time (flake8_netbox/pieces.py)."""
+    text = HEAD_CONFIGURATION + "    },\n}\n"
+    n = 0
+    while text.count("\n") < lines:
+        text += (f"\n# Site {n}\nPLUGINS_CONFIG['netbox_bgp']['site_{n}'] = {{\n"
+                 f"    'enabled': True,\n    'region': 'region-{n}',\n    'asn': {n},\n"
+                 f"    'peers': ['192.0.2.{n % 250}', '198.51.100.{n % 250}'],\n"
+                 f"    'timeout': 30,\n}}\n")
+        n += 1
+    return text
+
+
 #: (name, builder, mode): mode "lint" runs the checker, "fix" the whole fixer (all fix kinds).
 CASES: List[Tuple[str, Callable[[], str], str]] = [
     ("baseline: 300-line configuration", lambda: configuration(300), "lint"),
@@ -89,6 +105,10 @@ CASES: List[Tuple[str, Callable[[], str], str]] = [
     ("600-long `or` chain, `--fix`", deep_or_chain, "fix"),
     ("generated configuration, 3,000 lines", lambda: configuration(3000), "lint"),
     ("generated configuration, 30,000 lines", lambda: configuration(30000), "lint"),
+    ("generated configuration as statements, 3,000 lines",
+     lambda: configuration_statements(3000), "lint"),
+    ("generated configuration as statements, 30,000 lines",
+     lambda: configuration_statements(30000), "lint"),
 ]
 
 CHILD = """
@@ -137,7 +157,7 @@ def measure(source: str, mode: str) -> Dict[str, object]:
 def main() -> None:
     print("| case | lines | mode | time | against libcst's parse alone | peak RSS | findings |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    per_line = {}
+    per_line: Dict[str, Dict[int, float]] = {}
     for name, build, mode in CASES:
         source = build()
         lines = source.count("\n")
@@ -148,11 +168,12 @@ def main() -> None:
         print(f"| {name} | {lines:,} | {mode} | {seconds:.2f} s{note} | {ratio:.2f}x | "
               f"{peak:.0f} MB | {result['findings']} |", flush=True)
         if name.startswith("generated configuration"):
-            per_line[lines] = seconds / lines
-    if len(per_line) == 2:
-        small, large = sorted(per_line)
-        print(f"\ntime per line, {large:,} lines against {small:,}: "
-              f"{per_line[large] / per_line[small]:.2f}x (1.00 = linear)")
+            per_line.setdefault(name.rsplit(",", 1)[0], {})[lines] = seconds / lines
+    for shape, figures in per_line.items():
+        if len(figures) == 2:
+            small, large = sorted(figures)
+            print(f"\n{shape}: time per line, {large:,} lines against {small:,}: "
+                  f"{figures[large] / figures[small]:.2f}x (1.00 = linear)")
 
 
 if __name__ == "__main__":
