@@ -253,7 +253,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parts = configuration_dir(folder)
         if not [part for part in parts if not part.startswith("--")]:
             # without files, flake8 would check the current directory instead
-            return _usage(f"--config-dir: {folder!r} holds no .py files")
+            return _usage(f"--config-dir: {folder!r} holds no regular .py file to check")
         args = parts + args
 
     fixing = fix_flags(args)
@@ -383,11 +383,19 @@ def _leave_out_files_nested_too_deeply(app: Any) -> None:
     manager.run = run_leaving_out
 
 
+#: Files of this many characters or more are left out of the "fixable" count: counting fixes
+#: the file in memory, which doubles the time and (the fix engine keeps the whole libcst tree
+#: while lint takes a large file one statement at a time) more than doubles the memory of the
+#: run, for a line of advice. ``--fix`` itself still fixes them.
+FIXABLE_COUNT_MAX_SOURCE = 100_000
+
+
 def fixable_summary(app: Any) -> str:
     """One line, as ruff prints it: how many of the reported findings ``--fix`` would fix, and
     how many more ``--unsafe-fixes`` and ``--upgrade-databases`` would. Counted by asking the
     fixes themselves (in memory: nothing is written) on each file with an NBX finding, after
-    the project's ignores and ``# noqa``. Empty when nothing is fixable."""
+    the project's ignores and ``# noqa``, but not on files of ``FIXABLE_COUNT_MAX_SOURCE``
+    characters or more. Empty when nothing is fixable."""
     from flake8_netbox.fix_command import _ignored, _read
     from flake8_netbox.fixes.base import FLAGS, SAFE, UNSAFE, UPGRADE_DATABASES
     from flake8_netbox.fixer import fix_source
@@ -401,6 +409,8 @@ def fixable_summary(app: Any) -> str:
             continue  # standard input was read once, by flake8
         try:
             text, _ = _read(filename)
+            if len(text) >= FIXABLE_COUNT_MAX_SOURCE:
+                continue
             tree = ast.parse(text)
             plugin = NetBoxPlugin(tree, filename, text.splitlines(keepends=True))
             kind = plugin.kind()

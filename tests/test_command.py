@@ -230,6 +230,21 @@ OLD_REDIS = ("ALLOWED_HOSTS = ['x']\nDATABASE = {'NAME': 'netbox'}\n"
              "SECRET_KEY = 'too-short'\n")
 
 
+def test_large_files_are_left_out_of_the_fixable_count(tmp_path):
+    """Counting fixes parses the whole file again (the fix engine keeps libcst's whole tree): a
+    file of FIXABLE_COUNT_MAX_SOURCE characters or more gets its findings without the count."""
+    from flake8_netbox.cli import FIXABLE_COUNT_MAX_SOURCE
+
+    banner = "BANNER_TOP = '" + "x" * FIXABLE_COUNT_MAX_SOURCE + "'\n"  # one node: cheap
+    (tmp_path / "configuration.py").write_text(OLD_REDIS + banner)
+    proc = run(["--netbox-version=4.6", "configuration.py"], tmp_path)
+    assert "NBX005" in proc.stdout and proc.returncode == 1
+    assert "fixable with" not in proc.stderr, proc.stderr
+    (tmp_path / "configuration.py").write_text(OLD_REDIS + banner[:1000] + "'\n")
+    proc = run(["--netbox-version=4.6", "configuration.py"], tmp_path)
+    assert "fixable with" in proc.stderr, proc.stderr
+
+
 def test_findings_end_with_the_fixable_count(tmp_path):
     (tmp_path / "configuration.py").write_text(OLD_REDIS)
     proc = run(["--netbox-version=4.6", "configuration.py"], tmp_path)
