@@ -13,6 +13,7 @@ expand beyond :data:`MAX_STATES` states (``(a{100}){100}``) or that do not compi
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
@@ -40,6 +41,14 @@ def prefix_matches(pattern: str, text: str) -> Optional[bool]:
     """Would ``re.match(pattern, text)`` succeed (a match at the start, as django-cors-headers
     applies CORS_ORIGIN_REGEX_WHITELIST entries)? ``None`` when it cannot be told without
     backtracking, or the pattern is invalid. Never runs ``re`` on ``text``."""
+    code = _program(pattern)
+    return None if code is None else _run(code, text)
+
+
+@functools.lru_cache(maxsize=256)
+def _program(pattern: str) -> Optional[Tuple[Instruction, ...]]:
+    """The instructions for ``pattern``, or None (unknown): parsed once for all the origins a
+    pattern is tried on (NBX403 tries several; 300 long patterns took 3 s parsed per origin)."""
     if len(pattern) > MAX_PATTERN:
         return None
     try:
@@ -50,7 +59,7 @@ def prefix_matches(pattern: str, text: str) -> Optional[bool]:
         program.emit((_MATCH,))
     except (_Unknown, re.error, RecursionError, OverflowError, ValueError, TypeError):
         return None
-    return _run(program.code, text)
+    return tuple(program.code)
 
 
 Instruction = Tuple[Any, ...]
@@ -206,7 +215,7 @@ def _holds(code: Any, flags: int, text: str, at: int) -> bool:
     raise _Unknown(str(code))
 
 
-def _run(code: List[Instruction], text: str) -> Optional[bool]:
+def _run(code: Sequence[Instruction], text: str) -> Optional[bool]:
     """Thompson's simulation: every state the automaton can be in, one character at a time."""
     current = [0]
     for at in range(len(text) + 1):
