@@ -121,7 +121,7 @@ def test_config_dir_without_python_files_is_a_usage_error(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "configuration.py").write_text("DEBUG = True\nREDIS = {}\n")
     proc = command(["--config-dir", "empty"], tmp_path)
-    assert proc.returncode == 2 and "holds no .py files" in proc.stderr
+    assert proc.returncode == 2 and "holds no regular .py file" in proc.stderr
     assert proc.stdout == ""  # the current directory was not checked instead
 
 
